@@ -1,0 +1,116 @@
+"""Frozen records that flow between kg's stages.
+
+files -> Article -> spaCy Doc -> Mention / Relation / Observation (each with a Provenance) -> RDF.
+Offsets are character offsets into ``Article.text``; a sentence is the span ``text[start:end]``.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+
+@dataclass(frozen=True)
+class Sentence:
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Article:
+    """One news story, cleaned and ready for NLP."""
+
+    doc_id: str                      # stable, ASCII, derived from the source path (and story index)
+    text: str                        # the cleaned text every offset points into
+    source: str                      # the file it came from, as the user named it
+    title: str | None = None
+    date: str | None = None          # ISO yyyy-mm-dd when known
+    authors: tuple[str, ...] = ()
+    photographers: tuple[str, ...] = ()
+    publisher: str | None = None     # the outlet or source named by the article
+    url: str | None = None
+    encoding: str = "utf-8"
+    sentences: tuple[Sentence, ...] = ()
+    meta: tuple[tuple[str, str], ...] = ()   # any other metadata, as (key, value) pairs
+
+    @property
+    def content_hash(self) -> str:
+        import hashlib
+
+        return hashlib.sha256(self.text.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class Problem:
+    """An input that could not be (fully) read: the batch goes on without it."""
+
+    source: str
+    message: str
+    hint: str = ""
+
+    def __str__(self) -> str:
+        return f"{self.source}: {self.message}" + (f" ({self.hint})" if self.hint else "")
+
+
+@dataclass(frozen=True)
+class Provenance:
+    doc_id: str
+    sentence: Sentence
+    rule: str
+    confidence: float = 1.0
+    reported_on: str | None = None   # the article's date (ISO), anchoring "今年"/"去年"
+    role: str | None = None          # e.g. 总经理 for affiliatedWith
+
+
+@dataclass(frozen=True)
+class Entity:
+    """One real thing. ``key`` is canonical: the same thing gets the same key in every document."""
+
+    key: str
+    label: str
+    cls: str                         # ontology class local name, e.g. "City", "Route"
+    aliases: tuple[str, ...] = ()
+    wikidata: str | None = None      # a Q-id, only when the gazetteer states it
+    parent: str | None = None        # canonical key of the enclosing place, from the gazetteer
+
+
+@dataclass(frozen=True)
+class Mention:
+    entity: Entity
+    start: int
+    end: int
+    text: str
+    provenance: Provenance
+
+
+@dataclass(frozen=True)
+class Relation:
+    subject: str                     # entity key
+    prop: str                        # ontology property local name, e.g. "departsFrom"
+    object: str                      # entity key
+    provenance: Provenance
+
+
+@dataclass(frozen=True)
+class Observation:
+    subject: str | None              # entity key the figure is about
+    indicator: str                   # the measured thing, as written
+    value: Decimal
+    unit: str                        # unit code from ONTOLOGY-CORE, e.g. "CNY", "TEU"
+    text: str                        # the figure as written, e.g. "6689.3亿元"
+    provenance: Provenance
+    qualifier: str | None = None     # 超 / 近 / 约 / 多 ...
+    period: str | None = None        # as written
+    period_start: str | None = None  # ISO date
+    period_end: str | None = None
+
+
+@dataclass
+class Extraction:
+    """Everything found in one article."""
+
+    article: Article
+    entities: dict[str, Entity] = field(default_factory=dict)
+    mentions: list[Mention] = field(default_factory=list)
+    relations: list[Relation] = field(default_factory=list)
+    observations: list[Observation] = field(default_factory=list)
