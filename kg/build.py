@@ -1,0 +1,82 @@
+"""``kg build``: articles in, graph out. Ingest -> spaCy pipeline -> extraction -> store -> Turtle and explorer."""
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from kg.graph.rdf import extraction_triples
+from kg.graph.store import GraphStore
+from kg.records import Article, Problem
+
+
+@dataclass
+class BuildReport:
+    built: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    entities: int = 0
+    relations: int = 0
+    observations: int = 0
+    triples: int = 0
+    seconds: float = 0.0
+    chars: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def summary(self) -> str:
+        return (f"built {len(self.built)} documents, {len(self.unchanged)} unchanged, {len(self.problems)} skipped; "
+                f"{self.entities} entity mentions, {self.relations} relations, {self.observations} observations; "
+                f"{self.triples} triples in the graph; {self.chars} characters in {self.seconds:.1f} s")
+
+
+def build(
+    paths: Iterable[str],
+    out: Path,
+    *,
+    include: tuple[str, ...] = (),
+    exclude: tuple[str, ...] = (),
+    strict: bool = False,
+    explorer: bool = True,
+    log: Callable[[str], None] = lambda line: None,
+) -> BuildReport:
+    from kg.extract import Extractor
+    from kg.ingest import read_articles
+    from kg.nlp.pipeline import load_pipeline
+    from kg.viz.explorer import write_explorer
+
+    started = time.perf_counter()
+    out = Path(out)
+    store = GraphStore(out)
+    report = BuildReport()
+    nlp = load_pipeline()
+    extractor = Extractor.load(nlp.get_pipe("kg_entities").gazetteer)
+
+    def todo() -> Iterable[Article]:
+        for item in read_articles(list(paths), include=include, exclude=exclude, strict=strict):
+            if isinstance(item, Problem):
+                report.problems.append(item)
+                log(f"skipped {item}")
+            elif store.document_hash(item.doc_id) == item.content_hash:
+                report.unchanged.append(item.doc_id)
+            else:
+                yield item
+
+    for doc, article in nlp.pipe(((a.text, a) for a in todo()), as_tuples=True):
+        extraction = extractor(doc, article)
+        store.replace_document(article.doc_id, extraction_triples(extraction))
+        report.built.append(article.doc_id)
+        report.chars += len(article.text)
+        report.entities += len(extraction.mentions)
+        report.relations += len(extraction.relations)
+        report.observations += len(extraction.observations)
+        log(f"built {article.doc_id} ({article.source}): {article.title or '(untitled)'}")
+    store.flush()
+    report.triples = store.export(out / "graph.ttl", "ttl")
+    if explorer:
+        write_explorer(store, out / "explorer.html")
+    report.seconds = time.perf_counter() - started
+    return report

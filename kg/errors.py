@@ -1,0 +1,17 @@
+"""kg's errors: each has a short code and says how to fix the problem."""
+
+
+class KGError(Exception):
+    """Base class: the CLI prints these as one clean line and exits non-zero."""
+
+
+class ModelMissing(KGError):
+    pass
+
+
+class DataError(KGError):
+    pass
+
+
+class QueryError(KGError):
+    pass

@@ -1,0 +1,51 @@
+"""Pure functions from a processed Doc to records: mentions, relations, observations."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from spacy.tokens import Doc
+
+from kg.extract.mentions import extract_mentions
+from kg.extract.numbers import FigureFinder
+from kg.extract.observations import extract_observations
+from kg.extract.relations import Rule, extract_relations, load_rules
+from kg.extract.sentences import SentenceIndex
+from kg.nlp.gazetteer import Gazetteer
+from kg.paths import ontology_dir
+from kg.records import Article, Extraction
+
+
+@dataclass
+class Extractor:
+    gazetteer: Gazetteer
+    rules: list[Rule]
+    figures: FigureFinder
+
+    @classmethod
+    def load(cls, gazetteer: Gazetteer, ontology: Path | None = None) -> "Extractor":
+        folder = Path(ontology) if ontology else ontology_dir()
+        return cls(gazetteer, load_rules(folder / "rules"), FigureFinder.load(folder / "units.yml"))
+
+    def __call__(self, doc: Doc, article: Article) -> Extraction:
+        sentences = SentenceIndex(article)
+        mentions = list(extract_mentions(doc, article=article, sentences=sentences,
+                                         lookup=self.gazetteer.entities.get))
+        result = Extraction(article)
+        for m in mentions:
+            result.entities.setdefault(m.entity.key, m.entity)
+        result.mentions = mentions
+        result.relations = _unique(extract_relations(mentions, article=article, rules=self.rules))
+        result.observations = list(extract_observations(article=article, sentences=sentences,
+                                                        mentions=mentions, figures=self.figures))
+        return result
+
+
+def _unique(relations):
+    seen, out = set(), []
+    for r in relations:
+        key = (r.subject, r.prop, r.object, r.provenance.sentence.start)
+        if key not in seen and r.subject != r.object:
+            seen.add(key)
+            out.append(r)
+    return out

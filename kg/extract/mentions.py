@@ -1,0 +1,27 @@
+"""Entity mentions: one record per entity span of the Doc, with the sentence it stands in."""
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+from spacy.tokens import Doc
+
+from kg.extract.sentences import SentenceIndex
+from kg.records import Article, Entity, Mention, Provenance
+
+
+def extract_mentions(
+    doc: Doc, *, article: Article, sentences: SentenceIndex, lookup: Callable[[str], Entity | None]
+) -> Iterator[Mention]:
+    for span in doc.ents:
+        known = lookup(span.kb_id_)
+        if known is not None and known.cls == span.label_:
+            entity = known
+        else:
+            entity = Entity(key=span.kb_id_ or span.text, label=span.text, cls=span.label_)
+        provenance = Provenance(
+            doc_id=article.doc_id,
+            sentence=sentences.at(span.start_char),
+            rule=f"ner:{span.label_}",
+            reported_on=article.date,
+        )
+        yield Mention(entity, span.start_char, span.end_char, span.text, provenance)

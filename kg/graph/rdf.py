@@ -1,0 +1,149 @@
+"""Records -> RDF triples in kg's vocabulary. Every IRI is minted here, from canonical keys, deterministically."""
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator
+from urllib.parse import quote
+
+from rdflib import Literal, URIRef
+from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS, XSD
+
+from kg.records import Article, Entity, Extraction, Observation, Provenance, Relation
+from kg.vocab import ID_NS, KG
+
+WIKIDATA = "http://www.wikidata.org/entity/"
+Triple = tuple
+
+
+def entity_iri(key: str) -> URIRef:
+    return ID_NS[f"entity/{quote(key, safe='')}"]
+
+
+def doc_iri(doc_id: str) -> URIRef:
+    return ID_NS[f"doc/{quote(doc_id, safe='')}"]
+
+
+def graph_iri(doc_id: str) -> URIRef:
+    return ID_NS[f"graph/{quote(doc_id, safe='')}"]
+
+
+def sentence_iri(doc_id: str, start: int, end: int) -> URIRef:
+    return ID_NS[f"sentence/{quote(doc_id, safe='')}/{start}-{end}"]
+
+
+def _digest(*parts: object) -> str:
+    return hashlib.sha1("\x1f".join(str(p) for p in parts).encode("utf-8")).hexdigest()[:16]
+
+
+def observation_iri(obs: Observation) -> URIRef:
+    """The same statistic stated by two articles is one node with two pieces of evidence."""
+    return ID_NS[f"obs/{_digest(obs.subject, obs.indicator, obs.value, obs.unit, obs.period)}"]
+
+
+def label_literal(text: str) -> Literal:
+    return Literal(text, lang="en" if text.isascii() else "zh")
+
+
+def article_triples(article: Article) -> Iterator[Triple]:
+    doc = doc_iri(article.doc_id)
+    yield doc, RDF.type, KG.Document
+    yield doc, KG.sourceFile, Literal(article.source)
+    yield doc, KG.contentHash, Literal(article.content_hash)
+    if article.title:
+        yield doc, DCTERMS.title, Literal(article.title, lang="zh")
+    if article.date:
+        yield doc, DCTERMS.date, Literal(article.date, datatype=XSD.date)
+    for author in article.authors:
+        yield doc, DCTERMS.creator, Literal(author)
+    for photographer in article.photographers:
+        yield doc, KG.photographer, Literal(photographer)
+    if article.publisher:
+        yield doc, DCTERMS.publisher, Literal(article.publisher)
+    if article.url:
+        yield doc, DCTERMS.source, Literal(article.url)
+
+
+def entity_triples(entity: Entity, seen_as: set[str]) -> Iterator[Triple]:
+    node = entity_iri(entity.key)
+    yield node, RDF.type, KG[entity.cls]
+    yield node, RDFS.label, label_literal(entity.label)
+    for alias in sorted(seen_as - {entity.label}):
+        yield node, SKOS.altLabel, label_literal(alias)
+    if entity.wikidata:
+        yield node, OWL.sameAs, URIRef(WIKIDATA + entity.wikidata)
+
+
+def evidence_triples(prov: Provenance, statement: Triple | None, node: URIRef) -> Iterator[Triple]:
+    sentence = sentence_iri(prov.doc_id, prov.sentence.start, prov.sentence.end)
+    yield sentence, RDF.type, KG.Sentence
+    yield sentence, KG.text, Literal(prov.sentence.text, lang="zh")
+    yield sentence, KG.charStart, Literal(prov.sentence.start)
+    yield sentence, KG.charEnd, Literal(prov.sentence.end)
+    yield sentence, KG.inDocument, doc_iri(prov.doc_id)
+    yield node, RDF.type, KG.Evidence
+    yield node, KG.sentence, sentence
+    yield node, KG.rule, Literal(prov.rule)
+    yield node, KG.confidence, Literal(round(prov.confidence, 3), datatype=XSD.decimal)
+    if prov.reported_on:
+        yield node, KG.reportedOn, Literal(prov.reported_on, datatype=XSD.date)
+    if prov.role:
+        yield node, KG.role, Literal(prov.role, lang="zh")
+    if statement:
+        yield node, RDF.type, RDF.Statement
+        s, p, o = statement
+        yield node, RDF.subject, s
+        yield node, RDF.predicate, p
+        yield node, RDF.object, o
+
+
+def _statement_evidence(statement: Triple, prov: Provenance) -> Iterator[Triple]:
+    node = ID_NS[f"evidence/{_digest(*statement, prov.doc_id, prov.sentence.start, prov.rule)}"]
+    yield statement
+    yield from evidence_triples(prov, statement, node)
+
+
+def relation_triples(rel: Relation) -> Iterator[Triple]:
+    yield from _statement_evidence((entity_iri(rel.subject), KG[rel.prop], entity_iri(rel.object)), rel.provenance)
+
+
+def observation_triples(obs: Observation) -> Iterator[Triple]:
+    node = observation_iri(obs)
+    yield node, RDF.type, KG.Observation
+    if obs.subject:
+        yield node, KG.subject, entity_iri(obs.subject)
+    yield node, KG.indicator, Literal(obs.indicator, lang="zh")
+    yield node, KG.value, Literal(obs.value, datatype=XSD.decimal)
+    yield node, KG.unit, KG[obs.unit]
+    yield node, KG.valueText, Literal(obs.text, lang="zh")
+    if obs.qualifier:
+        yield node, KG.qualifier, Literal(obs.qualifier, lang="zh")
+    if obs.period:
+        yield node, KG.period, Literal(obs.period, lang="zh")
+    if obs.period_start:
+        yield node, KG.periodStart, Literal(obs.period_start, datatype=XSD.date)
+    if obs.period_end:
+        yield node, KG.periodEnd, Literal(obs.period_end, datatype=XSD.date)
+    evidence = ID_NS[f"evidence/{_digest(node, obs.provenance.doc_id, obs.provenance.sentence.start, obs.text)}"]
+    yield node, KG.evidence, evidence
+    yield from evidence_triples(obs.provenance, None, evidence)
+
+
+def extraction_triples(ex: Extraction) -> Iterator[Triple]:
+    """All triples one article supports; they go into that article's named graph."""
+    article = ex.article
+    yield from article_triples(article)
+    doc = doc_iri(article.doc_id)
+    seen: dict[str, set[str]] = {}
+    for m in ex.mentions:
+        seen.setdefault(m.entity.key, set()).add(m.text)
+    for key in sorted(seen):
+        yield from entity_triples(ex.entities[key], seen[key])
+    first_sentence: dict[str, Provenance] = {}
+    for m in ex.mentions:
+        first_sentence.setdefault(m.entity.key, m.provenance)
+    for key in sorted(first_sentence):
+        yield from _statement_evidence((entity_iri(key), KG.mentionedIn, doc), first_sentence[key])
+    for rel in ex.relations:
+        yield from relation_triples(rel)
+    for obs in ex.observations:
+        yield from observation_triples(obs)

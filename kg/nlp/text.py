@@ -1,0 +1,34 @@
+"""Character-level helpers shared by the matchers: one character in, one character out, so offsets never move."""
+from __future__ import annotations
+
+import unicodedata
+
+_DASHES = "—–－‐‑‒―"
+
+
+def fold_char(ch: str) -> str:
+    """Full-width ASCII to half-width, Latin to lower case, dash variants to one dash; always one character."""
+    code = ord(ch)
+    if 0xFF01 <= code <= 0xFF5E:
+        ch = chr(code - 0xFEE0)
+    elif ch == "\u3000":
+        ch = " "
+    elif ch in _DASHES:
+        ch = "-"
+    return ch.lower() if ch.isascii() else ch
+
+
+def fold(text: str) -> str:
+    return "".join(fold_char(ch) for ch in text)
+
+
+def is_latin(ch: str) -> bool:
+    return ch.isascii() and ch.isalnum()
+
+
+def is_han(ch: str) -> bool:
+    return "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf"
+
+
+def is_punct(ch: str) -> bool:
+    return unicodedata.category(ch).startswith(("P", "S", "Z")) or ch in "\n\r\t"

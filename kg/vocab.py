@@ -1,0 +1,38 @@
+"""kg's own vocabulary: one closed namespace whose terms are declared in ``ontology/kg.ttl`` (a test checks that)."""
+from __future__ import annotations
+
+from rdflib import Namespace
+from rdflib.namespace import ClosedNamespace
+
+KG_NS = "http://example.org/kg/ontology#"
+ID_NS = Namespace("http://example.org/kg/id/")
+
+PLACE_CLASSES = ("Place", "Country", "Province", "City", "County", "Town", "Region")
+ORG_CLASSES = ("Organization", "Company", "GovernmentBody", "Association")
+ENTITY_CLASSES = PLACE_CLASSES + ORG_CLASSES + (
+    "Zone", "Facility", "Route", "Platform", "Policy", "Person", "Brand", "Industry", "Event",
+)
+CORE_PROPERTIES = (
+    "locatedIn", "partOf", "departsFrom", "destination", "via", "connects",
+    "operatedBy", "issuedBy", "appliesTo", "exportsTo", "affiliatedWith", "mentionedIn",
+)
+UNITS = (
+    "CNY", "USD", "EUR", "percent", "percentage_point", "times", "TEU", "container", "train", "flight", "route",
+    "ton", "kWh", "km", "km2", "day", "hour", "month", "year", "celsius", "person", "company", "country", "city",
+    "province", "port", "item", "category",
+)
+OTHER_TERMS = (
+    "Entity", "Observation", "Document", "Sentence", "Evidence", "Unit",
+    "subject", "indicator", "value", "unit", "period", "periodStart", "periodEnd", "qualifier", "valueText",
+    "evidence", "sentence", "inDocument", "text", "charStart", "charEnd", "rule", "confidence", "role",
+    "reportedOn", "sourceFile", "contentHash", "photographer",
+)
+
+KG = ClosedNamespace(KG_NS, list(ENTITY_CLASSES + CORE_PROPERTIES + UNITS + OTHER_TERMS))
+
+# the coarse class of each fine class, for rules and evaluation
+COARSE = {**{c: "Place" for c in PLACE_CLASSES}, **{c: "Organization" for c in ORG_CLASSES}}
+
+
+def coarse(cls: str) -> str:
+    return COARSE.get(cls, cls)
