@@ -41,19 +41,20 @@ def build(
     exclude: tuple[str, ...] = (),
     strict: bool = False,
     explorer: bool = True,
+    jobs: int = 1,
+    dask: str | None = None,
     log: Callable[[str], None] = lambda line: None,
 ) -> BuildReport:
-    from kg.extract import Extractor
     from kg.ingest import read_articles
-    from kg.nlp.pipeline import load_pipeline
+    from kg.nlp.segmenter import require_model
+    from kg.parallel import extract_all
     from kg.viz.explorer import write_explorer
 
     started = time.perf_counter()
     out = Path(out)
     store = GraphStore(out)
     report = BuildReport()
-    nlp = load_pipeline()
-    extractor = Extractor.load(nlp.get_pipe("kg_entities").gazetteer)
+    require_model()   # fail before reading anything when the model is missing
 
     def todo() -> Iterable[Article]:
         for item in read_articles(list(paths), include=include, exclude=exclude, strict=strict):
@@ -65,8 +66,8 @@ def build(
             else:
                 yield item
 
-    for doc, article in nlp.pipe(((a.text, a) for a in todo()), as_tuples=True):
-        extraction = extractor(doc, article)
+    for extraction in extract_all(todo(), jobs=jobs, dask=dask):
+        article = extraction.article
         store.replace_document(article.doc_id, extraction_triples(extraction))
         report.built.append(article.doc_id)
         report.chars += len(article.text)

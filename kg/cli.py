@@ -31,13 +31,16 @@ def _fail(error: Exception) -> None:
 @click.option("--include", multiple=True, help="Glob of files to read inside folders (repeatable).")
 @click.option("--exclude", multiple=True, help="Glob of files to skip inside folders (repeatable).")
 @click.option("--strict", is_flag=True, help="Stop at the first unreadable input.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Worker processes for NLP and extraction (each loads the model once).")
+@click.option("--dask", metavar="SCHEDULER", help="Run extraction on a Dask distributed cluster at this address.")
 @click.option("--quiet", "-q", is_flag=True, help="Print only the summary.")
-def build(paths, out, include, exclude, strict, quiet):
+def build(paths, out, include, exclude, strict, jobs, dask, quiet):
     """Build (or update) the graph in OUT from articles: files, folders or - for stdin."""
     from kg.build import build as run
 
     try:
-        report = run(paths, out, include=include, exclude=exclude, strict=strict,
+        report = run(paths, out, include=include, exclude=exclude, strict=strict, jobs=jobs, dask=dask,
                      log=(lambda line: None) if quiet else click.echo)
     except KGError as error:
         _fail(error)

@@ -1,0 +1,69 @@
+"""Run the NLP and extraction stages over a stream of articles: in this process, in N processes, or on Dask.
+
+Each worker loads the pipeline once (about 5 s and 830 MB) and then turns Articles into Extractions; results come back
+in input order, so a parallel build writes exactly what a serial one writes. Articles stream through: at most a few
+batches are in flight at once, whatever the size of the corpus.
+"""
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterable, Iterator
+
+from kg.records import Article, Extraction
+
+_WORKER = None   # (nlp, extractor) of this process, loaded on first use
+
+
+def _worker():
+    global _WORKER
+    if _WORKER is None:
+        from kg.extract import Extractor
+        from kg.nlp.pipeline import load_pipeline
+
+        nlp = load_pipeline()
+        _WORKER = (nlp, Extractor.load(nlp.get_pipe("kg_entities").gazetteer))
+    return _WORKER
+
+
+def extract_batch(articles: list[Article]) -> list[Extraction]:
+    nlp, extractor = _worker()
+    return [extractor(doc, article) for doc, article in zip(nlp.pipe(a.text for a in articles), articles)]
+
+
+def _batches(articles: Iterable[Article], size: int) -> Iterator[list[Article]]:
+    iterator = iter(articles)
+    while batch := list(itertools.islice(iterator, size)):
+        yield batch
+
+
+def extract_all(articles: Iterable[Article], *, jobs: int = 1, dask: str | None = None,
+                batch_size: int = 8) -> Iterator[Extraction]:
+    if dask:
+        yield from _on_dask(articles, dask, batch_size)
+    elif jobs <= 1:
+        for batch in _batches(articles, batch_size):
+            yield from extract_batch(batch)
+    else:
+        import multiprocessing
+
+        context = multiprocessing.get_context("spawn")   # fork would copy a half-initialised parent
+        with context.Pool(jobs) as pool:
+            for result in pool.imap(extract_batch, _batches(articles, batch_size)):
+                yield from result
+
+
+def _on_dask(articles: Iterable[Article], address: str, batch_size: int) -> Iterator[Extraction]:
+    """Extraction on a Dask distributed cluster; a bounded number of batches in flight, results in order."""
+    from collections import deque
+
+    from distributed import Client
+
+    with Client(address) as client:
+        workers = max(len(client.scheduler_info().get("workers", {})), 1)
+        pending: deque = deque()
+        for batch in _batches(articles, batch_size):
+            pending.append(client.submit(extract_batch, batch, pure=False))
+            if len(pending) >= 2 * workers:
+                yield from pending.popleft().result()
+        while pending:
+            yield from pending.popleft().result()
