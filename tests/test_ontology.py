@@ -254,3 +254,220 @@ def test_every_kg_term_used_in_ontology_files_is_declared(onto):
         if path.exists():
             used |= set(re.findall(r"\bkg:(\w+)", path.read_text(encoding="utf-8")))
     assert used - known == set()
+
+
+# --------------------------------------------------------------------------- a small hand-made graph
+
+PREFIXES = """
+@prefix kg:      <http://example.org/kg/ontology#> .
+@prefix e:       <http://example.org/kg/id/entity/> .
+@prefix d:       <http://example.org/kg/id/doc/> .
+@prefix s:       <http://example.org/kg/id/sentence/> .
+@prefix ev:      <http://example.org/kg/id/evidence/> .
+@prefix o:       <http://example.org/kg/id/obs/> .
+@prefix rdf:     <http://www.w3.org/1999/02/22-rdf-syntax-ns#> .
+@prefix rdfs:    <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix owl:     <http://www.w3.org/2002/07/owl#> .
+@prefix xsd:     <http://www.w3.org/2001/XMLSchema#> .
+@prefix skos:    <http://www.w3.org/2004/02/skos/core#> .
+@prefix dcterms: <http://purl.org/dc/terms/> .
+"""
+
+# Two invented articles; one sentence each per fact; every shape has something to check.
+GOOD = PREFIXES + """
+d:rail a kg:Document ;
+    dcterms:title "义新欧班列开行量创新高"@zh ;
+    dcterms:date "2025-06-18"^^xsd:date ;
+    dcterms:creator "楼晓东" ;
+    dcterms:publisher "新华社" ;
+    dcterms:source "https://news.example.com/rail.html" ;
+    kg:sourceFile "examples/railway_express.html" ;
+    kg:contentHash "0f343b0931126a20f133d67c2b018a3b5e5d7c1d8a2b3c4d5e6f708192a3b4c5" .
+d:page a kg:Document ;
+    kg:sourceFile "examples/newspaper_page.txt" ;
+    kg:photographer "吴晓峰" .
+
+s:rail-1 a kg:Sentence ; kg:inDocument d:rail ; kg:charStart 0 ; kg:charEnd 38 ;
+    kg:text "一列义新欧班列从义乌西站驶出，将经阿拉山口口岸出境，开往西班牙马德里。" .
+s:rail-2 a kg:Sentence ; kg:inDocument d:rail ; kg:charStart 38 ; kg:charEnd 70 ;
+    kg:text "今年1—5月，义乌共开行义新欧班列1012列，同比增长14.6%。" .
+s:page-1 a kg:Sentence ; kg:inDocument d:page ; kg:charStart 0 ; kg:charEnd 30 ;
+    kg:text "义乌市恒远供应链有限公司总经理陈立峰说，今年的订单主要发往中东。" .
+
+e:zhejiang a kg:Province ; rdfs:label "浙江省"@zh ; skos:altLabel "浙江"@zh ; kg:mentionedIn d:page .
+e:yiwu a kg:City ; rdfs:label "义乌"@zh ; skos:altLabel "义乌市"@zh ;
+    kg:locatedIn e:zhejiang ; kg:exportsTo e:middle_east ;
+    kg:mentionedIn d:rail , d:page .
+e:spain a kg:Country ; rdfs:label "西班牙"@zh ; owl:sameAs <http://www.wikidata.org/entity/Q29> ;
+    kg:mentionedIn d:rail .
+e:madrid a kg:City ; rdfs:label "马德里"@zh ; kg:locatedIn e:spain ; kg:mentionedIn d:rail .
+e:middle_east a kg:Region ; rdfs:label "中东"@zh ; kg:mentionedIn d:page .
+e:yiwu_west a kg:Facility ; rdfs:label "义乌西站"@zh ; kg:locatedIn e:yiwu ; kg:mentionedIn d:rail .
+e:alashankou a kg:Facility ; rdfs:label "阿拉山口口岸"@zh ; kg:mentionedIn d:rail .
+e:ningbo_port a kg:Facility ; rdfs:label "宁波舟山港"@zh ; kg:mentionedIn d:page .
+e:yixinou a kg:Route ; rdfs:label "义新欧"@zh ;
+    kg:departsFrom e:yiwu_west ; kg:destination e:madrid ; kg:via e:alashankou ;
+    kg:operatedBy e:landport ; kg:mentionedIn d:rail .
+e:corridor a kg:Route ; rdfs:label "义甬舟开放大通道"@zh ; kg:connects e:ningbo_port ; kg:mentionedIn d:page .
+e:ftz a kg:Zone ; rdfs:label "中国(浙江)自由贸易试验区"@zh ; kg:locatedIn e:zhejiang ; kg:mentionedIn d:page .
+e:jinyi a kg:Zone ; rdfs:label "金义片区"@zh ; kg:partOf e:ftz ; kg:mentionedIn d:page .
+e:landport a kg:Company ; rdfs:label "义乌陆港班列运营有限公司"@zh ; kg:mentionedIn d:rail .
+e:hengyuan a kg:Company ; rdfs:label "义乌市恒远供应链有限公司"@zh ; kg:exportsTo e:middle_east ; kg:mentionedIn d:page .
+e:chen a kg:Person ; rdfs:label "陈立峰"@zh ; kg:affiliatedWith e:hengyuan ; kg:mentionedIn d:page .
+e:state_council a kg:GovernmentBody ; rdfs:label "国务院"@zh ; kg:mentionedIn d:page .
+e:reform a kg:Policy ; rdfs:label "《浙江省义乌市深化国际贸易综合改革总体方案》"@zh ;
+    kg:issuedBy e:state_council ; kg:appliesTo e:yiwu ; kg:mentionedIn d:page .
+e:chinagoods a kg:Platform ; rdfs:label "Chinagoods"@en ; kg:operatedBy e:hengyuan ; kg:mentionedIn d:page .
+
+ev:1 a kg:Evidence ; rdf:subject e:yixinou ; rdf:predicate kg:departsFrom ; rdf:object e:yiwu_west ;
+    kg:sentence s:rail-1 ; kg:rule "route.departs_from" ; kg:confidence 0.9 ; kg:reportedOn "2025-06-18"^^xsd:date .
+ev:2 a kg:Evidence ; rdf:subject e:chen ; rdf:predicate kg:affiliatedWith ; rdf:object e:hengyuan ;
+    kg:sentence s:page-1 ; kg:rule "person.role" ; kg:role "总经理" .
+ev:3 a kg:Evidence ; kg:sentence s:rail-2 ; kg:rule "stat.count" .
+
+o:1 a kg:Observation ; kg:subject e:yixinou ; kg:indicator "开行班列" ;
+    kg:value 1012.0 ; kg:unit kg:train ; kg:valueText "1012列" ;
+    kg:period "今年1—5月" ; kg:periodStart "2025-01-01"^^xsd:date ; kg:periodEnd "2025-05-31"^^xsd:date ;
+    kg:evidence ev:3 .
+o:2 a kg:Observation ; kg:subject e:yixinou ; kg:indicator "同比增长" ;
+    kg:value 14.6 ; kg:unit kg:percent ; kg:qualifier "约" ;
+    kg:period "今年1—5月" ; kg:periodStart "2025-01-01"^^xsd:date ; kg:periodEnd "2025-05-31"^^xsd:date ;
+    kg:evidence ev:3 .
+"""
+
+ID = "http://example.org/kg/id/"
+CURIES = {"e:": ID + "entity/", "d:": ID + "doc/", "s:": ID + "sentence/", "ev:": ID + "evidence/",
+          "o:": ID + "obs/", "kg:": str(KG), "rdfs:": str(RDFS), "owl:": str(OWL),
+          "dcterms:": "http://purl.org/dc/terms/", "skos:": "http://www.w3.org/2004/02/skos/core#"}
+
+
+def iri(curie: str | None) -> URIRef | None:
+    if curie is None:
+        return None
+    prefix, _, name = curie.partition(":")
+    return URIRef(CURIES[prefix + ":"] + name)
+
+
+def edited(drop: str = "", add: str = "") -> Graph:
+    g = Graph().parse(data=GOOD, format="turtle")
+    g -= Graph().parse(data=PREFIXES + drop, format="turtle")
+    g += Graph().parse(data=PREFIXES + add, format="turtle")
+    return g
+
+
+# --------------------------------------------------------------------------- shapes.ttl
+
+SH = Namespace("http://www.w3.org/ns/shacl#")
+
+
+@pytest.fixture(scope="module")
+def shapes() -> Graph:
+    return Graph().parse(ONTOLOGY / "shapes.ttl")
+
+
+def violations(data: Graph, shapes: Graph, onto: Graph) -> tuple[bool, set[tuple], str]:
+    import pyshacl
+
+    conforms, report, text = pyshacl.validate(data, shacl_graph=shapes, ont_graph=onto, inference="none")
+    found = {(report.value(r, SH.focusNode), report.value(r, SH.resultPath))
+             for r in report.subjects(RDF.type, SH.ValidationResult)}
+    return conforms, found, text
+
+
+def test_shapes_are_valid_shacl(shapes):
+    import pyshacl
+
+    conforms, _, text = pyshacl.validate(Graph(), shacl_graph=shapes, meta_shacl=True)
+    assert conforms, text
+
+
+@pytest.mark.parametrize("drop, add", [
+    ("", ""),
+    # a document need not have a title or a date
+    ('d:rail dcterms:title "义新欧班列开行量创新高"@zh ; dcterms:date "2025-06-18"^^xsd:date .', ""),
+    # an observation need not say what it is about, nor its period
+    ('o:2 kg:subject e:yixinou ; kg:period "今年1—5月" .', ""),
+    # an entity with a Latin name is labelled @en
+    ("", 'e:selection a kg:Brand ; rdfs:label "Yiwu Selection"@en ; kg:mentionedIn d:page .'),
+], ids=["as written", "untitled document", "observation without subject", "latin label"])
+def test_shapes_conform(onto, shapes, drop, add):
+    conforms, found, text = violations(edited(drop, add), shapes, onto)
+    assert conforms, text
+
+
+SHAPE_CASES = [
+    # (what is wrong, triples dropped, triples added, focus node, result path)
+    ("entity without label", 'e:madrid rdfs:label "马德里"@zh .', "", "e:madrid", "rdfs:label"),
+    ("label without language", 'e:madrid rdfs:label "马德里"@zh .', 'e:madrid rdfs:label "马德里" .', "e:madrid", "rdfs:label"),
+    ("label in another language", 'e:madrid rdfs:label "马德里"@zh .', 'e:madrid rdfs:label "Madrid"@es .', "e:madrid", "rdfs:label"),
+    ("two labels", "", 'e:madrid rdfs:label "Madrid"@en .', "e:madrid", "rdfs:label"),
+    ("entity never mentioned", "e:madrid kg:mentionedIn d:rail .", "", "e:madrid", "kg:mentionedIn"),
+    ("mentioned in a sentence", "e:madrid kg:mentionedIn d:rail .", "e:madrid kg:mentionedIn s:rail-1 .", "e:madrid", "kg:mentionedIn"),
+    ("sameAs not Wikidata", "", "e:madrid owl:sameAs <http://dbpedia.org/resource/Madrid> .", "e:madrid", "owl:sameAs"),
+    ("located in a route", "", "e:madrid kg:locatedIn e:yixinou .", "e:madrid", "kg:locatedIn"),
+    ("city part of a zone", "", "e:yiwu kg:partOf e:ftz .", "e:yiwu", None),
+    ("zone part of a city", "", "e:jinyi kg:partOf e:yiwu .", "e:jinyi", "kg:partOf"),
+    ("city departs from", "", "e:yiwu kg:departsFrom e:yiwu_west .", "e:yiwu", None),
+    ("departs from a company", "", "e:yixinou kg:departsFrom e:landport .", "e:yixinou", "kg:departsFrom"),
+    ("destination a policy", "", "e:yixinou kg:destination e:reform .", "e:yixinou", "kg:destination"),
+    ("facility goes via", "", "e:yiwu_west kg:via e:alashankou .", "e:yiwu_west", None),
+    ("via a person", "", "e:yixinou kg:via e:chen .", "e:yixinou", "kg:via"),
+    ("policy connects", "", "e:reform kg:connects e:ningbo_port .", "e:reform", None),
+    ("connects a company", "", "e:corridor kg:connects e:landport .", "e:corridor", "kg:connects"),
+    ("person operated by", "", "e:chen kg:operatedBy e:hengyuan .", "e:chen", None),
+    ("operated by a person", "", "e:chinagoods kg:operatedBy e:chen .", "e:chinagoods", "kg:operatedBy"),
+    ("city issued by", "", "e:yiwu kg:issuedBy e:state_council .", "e:yiwu", None),
+    ("issued by a city", "", "e:reform kg:issuedBy e:yiwu .", "e:reform", "kg:issuedBy"),
+    ("route applies to", "", "e:yixinou kg:appliesTo e:yiwu .", "e:yixinou", None),
+    ("applies to a person", "", "e:reform kg:appliesTo e:chen .", "e:reform", "kg:appliesTo"),
+    ("route exports", "", "e:yixinou kg:exportsTo e:spain .", "e:yixinou", None),
+    ("exports to a company", "", "e:yiwu kg:exportsTo e:landport .", "e:yiwu", "kg:exportsTo"),
+    ("company affiliated", "", "e:landport kg:affiliatedWith e:hengyuan .", "e:landport", None),
+    ("affiliated with a city", "", "e:chen kg:affiliatedWith e:yiwu .", "e:chen", "kg:affiliatedWith"),
+    ("document mentioned in", "", "d:page kg:mentionedIn d:rail .", "d:page", None),
+    ("observation without value", "o:1 kg:value 1012.0 .", "", "o:1", "kg:value"),
+    ("value as text", "o:1 kg:value 1012.0 .", 'o:1 kg:value "1012" .', "o:1", "kg:value"),
+    ("value as integer", "o:1 kg:value 1012.0 .", "o:1 kg:value 1012 .", "o:1", "kg:value"),
+    ("two values", "", "o:1 kg:value 1013.0 .", "o:1", "kg:value"),
+    ("observation without unit", "o:1 kg:unit kg:train .", "", "o:1", "kg:unit"),
+    ("unit as a string", "o:1 kg:unit kg:train .", 'o:1 kg:unit "列" .', "o:1", "kg:unit"),
+    ("unit not a unit", "o:1 kg:unit kg:train .", "o:1 kg:unit kg:Route .", "o:1", "kg:unit"),
+    ("two units", "", "o:1 kg:unit kg:item .", "o:1", "kg:unit"),
+    ("observation without indicator", 'o:1 kg:indicator "开行班列" .', "", "o:1", "kg:indicator"),
+    ("two subjects", "", "o:1 kg:subject e:yiwu .", "o:1", "kg:subject"),
+    ("subject not an entity", "", "o:2 kg:subject d:rail .", "o:2", "kg:subject"),
+    ("observation without evidence", "o:1 kg:evidence ev:3 .", "", "o:1", "kg:evidence"),
+    ("period ends before it starts", 'o:1 kg:periodEnd "2025-05-31"^^xsd:date .',
+     'o:1 kg:periodEnd "2024-12-31"^^xsd:date .', "o:1", "kg:periodStart"),
+    ("evidence without sentence", "ev:1 kg:sentence s:rail-1 .", "", "ev:1", "kg:sentence"),
+    ("evidence without rule", 'ev:1 kg:rule "route.departs_from" .', "", "ev:1", "kg:rule"),
+    ("confidence above one", "ev:1 kg:confidence 0.9 .", "ev:1 kg:confidence 1.5 .", "ev:1", "kg:confidence"),
+    ("evidence of nothing", "o:1 kg:evidence ev:3 . o:2 kg:evidence ev:3 .",
+     "o:1 kg:evidence ev:1 . o:2 kg:evidence ev:1 .", "ev:3", None),
+    ("reified without object", "ev:2 rdf:object e:hengyuan .", "", "ev:2", None),
+    ("sentence without text", "s:rail-1 kg:text " + '"一列义新欧班列从义乌西站驶出，将经阿拉山口口岸出境，开往西班牙马德里。" .',
+     "", "s:rail-1", "kg:text"),
+    ("sentence ends before it starts", "s:rail-2 kg:charEnd 70 .", "s:rail-2 kg:charEnd 20 .", "s:rail-2", "kg:charStart"),
+    ("negative offset", "s:rail-1 kg:charStart 0 .", "s:rail-1 kg:charStart -3 .", "s:rail-1", "kg:charStart"),
+    ("offset as text", "s:rail-1 kg:charStart 0 .", 's:rail-1 kg:charStart "0" .', "s:rail-1", "kg:charStart"),
+    ("sentence outside any document", "s:page-1 kg:inDocument d:page .", "", "s:page-1", "kg:inDocument"),
+    ("document without source file", 'd:page kg:sourceFile "examples/newspaper_page.txt" .', "", "d:page", "kg:sourceFile"),
+    ("two titles", "", 'd:rail dcterms:title "另一个标题"@zh .', "d:rail", "dcterms:title"),
+    ("date as text", 'd:rail dcterms:date "2025-06-18"^^xsd:date .', 'd:rail dcterms:date "2025年6月18日" .', "d:rail", "dcterms:date"),
+    ("hash not sha-256", "", 'd:page kg:contentHash "abc" .', "d:page", "kg:contentHash"),
+]
+
+
+@pytest.mark.parametrize("drop, add, focus, path", [c[1:] for c in SHAPE_CASES], ids=[c[0] for c in SHAPE_CASES])
+def test_shapes_violate(onto, shapes, drop, add, focus, path):
+    conforms, found, text = violations(edited(drop, add), shapes, onto)
+    assert not conforms
+    assert (iri(focus), iri(path)) in found, text
+
+
+def test_shapes_need_the_ontology_for_units(shapes):
+    """Without kg.ttl mixed in, kg:train is not known to be a kg:Unit: the header of shapes.ttl says so."""
+    import pyshacl
+
+    conforms, _, _ = pyshacl.validate(Graph().parse(data=GOOD, format="turtle"), shacl_graph=shapes)
+    assert not conforms
