@@ -1,0 +1,231 @@
+"""From decoded text to raw stories: plain text, Markdown with YAML front matter, HTML and JSON Lines.
+
+Each parser returns ``Raw`` pieces (text plus metadata) and warnings; story splitting and repair come later.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from dataclasses import dataclass, field
+from email.utils import parsedate_to_datetime
+
+import yaml
+from lxml import etree, html as lxml_html
+
+# Metadata field names, as they appear in front matter, JSON Lines and <meta> tags.
+FIELDS = {
+    "title": ("title", "headline", "og:title", "name"),
+    "date": ("date", "published", "published_at", "pubdate", "publish_date", "datetime", "time",
+             "article:published_time", "created", "created_at"),
+    "authors": ("author", "authors", "byline", "reporter", "reporters", "writer"),
+    "photographers": ("photographer", "photographers", "photo"),
+    "publisher": ("publisher", "source", "outlet", "media", "site", "og:site_name"),
+    "url": ("url", "link", "source_url", "canonical", "og:url", "permalink", "href"),
+}
+TEXT_FIELDS = ("text", "content", "body", "article", "html")
+OUTLET = re.compile(r"(网|社|报|台|时报|日报|新闻|传媒|媒体|News|Times|Daily)$")
+
+DROP_TAGS = ("script", "style", "noscript", "nav", "header", "footer", "aside", "form", "iframe", "svg",
+             "button", "select", "template", "head", "menu")
+BLOCK_TAGS = {"p", "div", "section", "article", "main", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol",
+              "table", "tr", "blockquote", "pre", "figure", "figcaption", "dd", "dt", "dl", "br", "hr", "center",
+              "body", "td", "th", "caption"}
+
+
+@dataclass
+class Raw:
+    text: str
+    meta: dict = field(default_factory=dict)   # title/date/authors/... plus anything else
+    is_html: bool = False
+
+
+def looks_like_html(text: str) -> bool:
+    head = text.lstrip()[:2000].lower()
+    return head.startswith(("<!doctype html", "<html", "<div", "<p", "<article", "<body", "<section", "<meta")) or \
+        len(re.findall(r"</(p|div|span|br|h\d)>|<br\s*/?>", head)) >= 3
+
+
+def split_front_matter(text: str) -> tuple[dict, str, str | None]:
+    """(front matter, body, warning). Front matter is a leading '---' block of YAML closed by '---' or '...'."""
+    stripped = text.lstrip("\ufeff\n\r\t ")
+    if not stripped.startswith("---"):
+        return {}, text, None
+    lines = stripped.split("\n")
+    if lines[0].strip() != "---":
+        return {}, text, None
+    for i, line in enumerate(lines[1:200], start=1):
+        if line.strip() in ("---", "..."):
+            block, body = "\n".join(lines[1:i]), "\n".join(lines[i + 1:])
+            break
+    else:
+        return {}, text, "[I007] front matter opens with '---' but never closes; read as text"
+    try:
+        meta = yaml.safe_load(block)
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        where = f" (line {mark.line + 2})" if mark else ""
+        return {}, body, f"[I008] front matter is not valid YAML{where}; its fields were ignored, the text was read"
+    if meta is None:
+        return {}, body, None
+    if not isinstance(meta, dict):
+        return {}, body, "[I008] front matter is not a YAML mapping; its fields were ignored, the text was read"
+    return meta, body, None
+
+
+def clean_meta(raw: dict) -> dict:
+    """Map known field names onto Article's fields; the rest is kept as strings."""
+    meta: dict = {}
+    lowered = {str(k).strip().lower(): v for k, v in raw.items() if v not in (None, "", [], {})}
+    used = set()
+    for name, keys in FIELDS.items():
+        for key in keys:
+            if key in lowered and name not in meta:
+                meta[name] = lowered[key]
+                used.add(key)
+    if "title" in meta:
+        meta["title"] = _one_line(meta["title"])
+    if "date" in meta:
+        meta["date"] = parse_date(meta["date"])
+        if meta["date"] is None:
+            meta.pop("date")
+    for name in ("authors", "photographers"):
+        if name in meta:
+            meta[name] = tuple(_names(meta[name]))
+    if "publisher" in meta:
+        meta["publisher"] = _one_line(meta["publisher"])
+    if "url" in meta:
+        meta["url"] = _one_line(meta["url"])
+    # An "author" that is an outlet (证券时报网) is the publisher.
+    outlets = [a for a in meta.get("authors", ()) if OUTLET.search(a)]
+    if outlets and len(outlets) == len(meta["authors"]):
+        meta.setdefault("publisher", outlets[0])
+        meta["authors"] = ()
+    for key, value in lowered.items():
+        if key not in used and key not in TEXT_FIELDS:
+            meta.setdefault("extra", {})[key] = _one_line(value)
+    return meta
+
+
+def _one_line(value) -> str:
+    if isinstance(value, (list, tuple)):
+        return ", ".join(_one_line(v) for v in value)
+    if isinstance(value, dict):
+        return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
+    return re.sub(r"\s+", " ", str(value)).strip()
+
+
+def _names(value) -> list[str]:
+    items = value if isinstance(value, (list, tuple)) else re.split(r"[,，、;；/]|\s{1,}", str(value))
+    return [s for s in (_one_line(v) for v in items) if s]
+
+
+def parse_date(value) -> str | None:
+    """An ISO yyyy-mm-dd from a date, datetime, ISO string, RFC 2822 string or 2022年9月14日."""
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    text = str(value).strip()
+    m = re.search(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})", text)
+    if m:
+        return _iso(*map(int, m.groups()))
+    try:
+        return parsedate_to_datetime(text).date().isoformat()
+    except (TypeError, ValueError, IndexError):
+        return None
+
+
+def _iso(year: int, month: int, day: int) -> str | None:
+    try:
+        return dt.date(year, month, day).isoformat()
+    except ValueError:
+        return None
+
+
+def parse_markdown(text: str) -> str:
+    """Markdown to plain text: headings, emphasis, links and images lose their markup, not their words."""
+    text = re.sub(r"!\[([^\]]*)\]\([^)]*\)", r"\1", text)
+    text = re.sub(r"\[([^\]]+)\]\([^)]*\)", r"\1", text)
+    text = re.sub(r"(?m)^\s{0,3}#{1,6}\s+(.*?)\s*#*\s*$", r"\1\n", text)
+    text = re.sub(r"(\*\*|__)(.+?)\1", r"\2", text)
+    text = re.sub(r"(?m)^\s{0,3}>\s?", "", text)
+    text = re.sub(r"(?m)^\s{0,3}([-*_])(\s*\1){2,}\s*$", "", text)
+    return text
+
+
+def markdown_title(text: str) -> str | None:
+    m = re.search(r"(?m)^\s{0,3}#\s+(.+?)\s*#*\s*$", text)
+    return m.group(1).strip() if m else None
+
+
+def parse_html(text: str) -> tuple[str, dict]:
+    """The article text of an HTML page (paragraphs separated by blank lines) and its <meta> metadata."""
+    try:
+        root = lxml_html.document_fromstring(text)
+    except (etree.ParserError, ValueError):
+        return "", {}
+    meta: dict = {}
+    for tag in root.iter("meta"):
+        key = (tag.get("property") or tag.get("name") or tag.get("itemprop") or "").lower()
+        if key and tag.get("content"):
+            meta.setdefault(key, tag.get("content"))
+    title = root.find(".//title")
+    if title is not None and title.text_content().strip():
+        meta.setdefault("title", title.text_content().strip())
+    for bad in root.xpath("|".join(f"//{t}" for t in DROP_TAGS)):
+        if bad.getparent() is not None:
+            bad.drop_tree()
+    for node in root.iter(etree.Comment, etree.ProcessingInstruction):
+        if node.getparent() is not None:
+            node.drop_tree()
+    articles = root.xpath("//article | //main")
+    body = max(articles, key=lambda e: len(e.text_content())) if articles else root
+    h1 = body.find(".//h1") if body is not root else root.find(".//h1")
+    if h1 is not None and h1.text_content().strip() and "title" not in meta:
+        meta["title"] = h1.text_content().strip()
+    parts: list[str] = []
+    _collect(body, parts)
+    text = "".join(parts)
+    text = re.sub(r"[ \t\r\n\u00a0]*\x00[\x00 \t\r\n\u00a0]*", "\n\n", text)
+    return text.strip(), meta
+
+
+def _collect(el, parts: list[str]) -> None:
+    """Text of an element; block elements are fenced by \\x00 markers, images give their alt text."""
+    tag = el.tag if isinstance(el.tag, str) else ""
+    block = tag.lower() in BLOCK_TAGS
+    if block:
+        parts.append("\x00")
+    if tag.lower() == "img" and (el.get("alt") or "").strip():
+        parts.append("\x00" + el.get("alt").strip() + "\x00")
+    if el.text:
+        parts.append(re.sub(r"[ \t\r\n]+", " ", el.text))
+    for child in el:
+        _collect(child, parts)
+        if child.tail:
+            parts.append(re.sub(r"[ \t\r\n]+", " ", child.tail))
+    if block:
+        parts.append("\x00")
+
+
+def parse_jsonl(text: str) -> list[tuple[int, dict | str]]:
+    """(line number, record) per non-empty line; a line that is not a JSON object gives an error string."""
+    out: list[tuple[int, dict | str]] = []
+    for n, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as err:
+            out.append((n, f"[I009] line {n} is not valid JSON ({err.msg}, column {err.colno})"))
+            continue
+        if not isinstance(record, dict):
+            out.append((n, f"[I009] line {n} is not a JSON object"))
+            continue
+        body = next((record[k] for k in TEXT_FIELDS if isinstance(record.get(k), str) and record[k].strip()), None)
+        if body is None:
+            out.append((n, f"[I010] line {n} has no text: expected a 'text' or 'content' field"))
+            continue
+        out.append((n, record | {"__body__": body}))
+    return out
