@@ -1,6 +1,7 @@
 """The persistent graph store: an embedded Oxigraph database under ``DIR/store``, one named graph per document.
 
-The default graph of a query is the union of all documents' graphs, so a fact several articles support appears once.
+The default graph holds the merged view: every triple that at least one document's graph holds, once. Queries run on
+it, so a fact several articles support appears once; a triple leaves it only when no document supports it any more.
 """
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from kg.graph.rdf import graph_iri
 from kg.vocab import ID_NS, KG_NS
 
 PREFIXES = {
-    "kg": KG_NS, "kgid": str(ID_NS), "rdf": str(RDF), "rdfs": str(RDFS), "owl": str(OWL), "xsd": str(XSD),
+    "kg": KG_NS, "rdf": str(RDF), "rdfs": str(RDFS), "owl": str(OWL), "xsd": str(XSD),
     "skos": str(SKOS), "dcterms": str(DCTERMS), "prov": str(PROV), "schema": str(SDO),
     "wd": "http://www.wikidata.org/entity/",
 }
@@ -51,12 +52,26 @@ class GraphStore:
         """Swap in one document's graph in a single transaction: its old facts go, the new ones come."""
         graph = ox.NamedNode(str(graph_iri(doc_id)))
         quads = {ox.Quad(to_ox(s), to_ox(p), to_ox(o), graph) for s, p, o in triples}
-        self.db.remove_graph(graph) if self.has_document(doc_id) else None
+        self.remove_document(doc_id)
         self.db.extend(quads)
+        self.db.extend(ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph()) for q in quads)
         return len(quads)
 
+    def remove_document(self, doc_id: str) -> bool:
+        """Drop one document's graph, and from the merged view the triples no other document supports."""
+        graph = ox.NamedNode(str(graph_iri(doc_id)))
+        if not self.has_document(doc_id):
+            return False
+        for q in list(self.db.quads_for_pattern(None, None, None, graph)):
+            supported = any(other.graph_name != graph and not isinstance(other.graph_name, ox.DefaultGraph)
+                            for other in self.db.quads_for_pattern(q.subject, q.predicate, q.object, None))
+            if not supported:
+                self.db.remove(ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph()))
+        self.db.remove_graph(graph)
+        return True
+
     def has_document(self, doc_id: str) -> bool:
-        return ox.NamedNode(str(graph_iri(doc_id))) in set(self.db.named_graphs())
+        return self.db.contains_named_graph(ox.NamedNode(str(graph_iri(doc_id))))
 
     def document_hash(self, doc_id: str) -> str | None:
         from kg.graph.rdf import doc_iri
@@ -68,15 +83,17 @@ class GraphStore:
         return None
 
     def query(self, sparql: str, bindings: dict | None = None):
-        return self.db.query(sparql, use_default_graph_as_union=True, substitutions=bindings or None)
+        return self.db.query(sparql, substitutions=bindings or None)
 
     def triples(self) -> list[ox.Triple]:
-        """The union of every document's graph, sorted so that exports are byte-identical for the same input."""
-        seen = {ox.Triple(q.subject, q.predicate, q.object) for q in self.db.quads_for_pattern(None, None, None)}
-        return sorted(seen, key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
+        """The merged view of every document's graph, sorted so that exports are byte-identical for the same input."""
+        merged = (ox.Triple(q.subject, q.predicate, q.object)
+                  for q in self.db.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+        return sorted(merged, key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
 
     def quads(self) -> list[ox.Quad]:
-        return sorted(self.db.quads_for_pattern(None, None, None),
+        named = (q for q in self.db.quads_for_pattern(None, None, None) if not isinstance(q.graph_name, ox.DefaultGraph))
+        return sorted(named,
                       key=lambda q: (str(q.graph_name), str(q.subject), str(q.predicate), str(q.object)))
 
     def export(self, path: Path, fmt: str = "ttl") -> int:
