@@ -104,6 +104,38 @@ def export(folder, fmt, output):
             sys.stdout.buffer.write(target.read_bytes())
 
 
+@main.command()
+@click.argument("source", type=click.File(encoding="utf-8"), default="-")
+def ner(source):
+    """Tag entities line by line: one line of text in (FILE or - for stdin), one JSON line out."""
+    from kg.nlp.entities import tag_lines
+
+    try:
+        for record in tag_lines(source):
+            click.echo(json.dumps(record, ensure_ascii=False))
+    except KGError as error:
+        _fail(error)
+
+
+@main.command("eval")
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--gold", "gold_dir", type=click.Path(exists=True, file_okay=False, path_type=Path), required=True,
+              help="Folder of <article file name>.gold.json files.")
+@click.option("--include", multiple=True, help="Glob of files to read inside folders (repeatable).")
+@click.option("--exclude", multiple=True, help="Glob of files to skip inside folders (repeatable).")
+@click.option("--show-errors", is_flag=True, help="List misses and false hits per document.")
+@click.option("--json", "as_json", is_flag=True, help="Print the scores as JSON.")
+def evaluate(paths, gold_dir, include, exclude, show_errors, as_json):
+    """Score entities, relations and observations extracted from PATHS against the gold files in --gold."""
+    from kg.eval import evaluate as run, format_report, report_json
+
+    try:
+        report = run(gold_dir, paths, include=include, exclude=exclude)
+    except KGError as error:
+        _fail(error)
+    click.echo(report_json(report, errors=show_errors) if as_json else format_report(report, errors=show_errors))
+
+
 @main.command("fetch-model")
 def fetch_model():
     """Download the pkuseg segmentation model from PyPI into kg's cache (once)."""

@@ -72,3 +72,17 @@ def _longest_first(found: list[tuple]) -> list[tuple]:
 
 def entity_spans(doc: Doc) -> list[Span]:
     return list(doc.ents)
+
+
+def tag_lines(lines, nlp=None):
+    """``kg ner``: one line of text in, one record out: its text and its entities with offsets into the line."""
+    if nlp is None:
+        from kg.nlp.pipeline import load_pipeline
+
+        nlp = load_pipeline()
+    for line in lines:
+        text = line.rstrip("\r\n")
+        doc = nlp(text)
+        yield {"text": text,
+               "entities": [{"start": s.start_char, "end": s.end_char, "text": s.text, "type": s.label_}
+                            for s in doc.ents]}
