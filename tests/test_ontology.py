@@ -471,3 +471,166 @@ def test_shapes_need_the_ontology_for_units(shapes):
 
     conforms, _, _ = pyshacl.validate(Graph().parse(data=GOOD, format="turtle"), shacl_graph=shapes)
     assert not conforms
+
+
+# --------------------------------------------------------------------------- queries/*.rq
+
+QUERIES = sorted((ONTOLOGY / "queries").glob("*.rq"))
+REQUIRED_QUERIES = {"provenance", "entity", "routes_from", "statistics", "entities_by_class", "most_connected",
+                    "entities"}
+CURIES["rdf:"] = str(RDF)
+
+
+def header(path: Path) -> dict[str, str]:
+    fields: dict[str, str] = {}
+    key = None
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.startswith("#"):
+            break
+        m = re.match(r"#\s*(\w+):\s*(.*)", line)
+        if m:
+            key = m.group(1)
+            fields[key] = m.group(2).strip()
+        elif key:
+            fields[key] += " " + line.lstrip("# ").strip()
+    return fields
+
+
+def test_required_queries_exist():
+    assert REQUIRED_QUERIES - {p.stem for p in QUERIES} == set()
+
+
+@pytest.mark.parametrize("path", QUERIES, ids=[p.stem for p in QUERIES])
+def test_query_parses_and_has_a_header(path):
+    from rdflib.plugins.sparql import prepareQuery
+
+    text = path.read_text(encoding="utf-8")
+    prepareQuery(text)
+    fields = header(path)
+    assert fields.get("name") == path.stem
+    assert len(fields.get("description", "")) > 20
+    assert "params" in fields
+    # Oxigraph substitutes only variables of the SELECT projection
+    projection = re.search(r"^SELECT(.*?)^WHERE", text, re.S | re.M).group(1)
+    for var in re.findall(r"\?(\w+)", fields["params"]):
+        assert re.search(rf"\?{var}\b", projection), f"?{var} is a parameter but not projected"
+    # parameters are bound by the caller, never formatted into the text
+    assert not re.search(r"\{\w*\}|%s|\$\w+", text)
+
+
+def expand(value: str) -> str:
+    prefix, sep, rest = value.partition(":")
+    return CURIES[prefix + ":"] + rest if sep and prefix + ":" in CURIES and not rest.startswith("//") else value
+
+
+def term(value: str):
+    from rdflib import Literal
+
+    full = expand(value)
+    return URIRef(full) if full != value or value.startswith("http") else Literal(value)
+
+
+def run_rdflib(data: Graph, name: str, bindings: dict[str, str]) -> list[dict[str, str]]:
+    from rdflib import Variable
+
+    query = (ONTOLOGY / "queries" / f"{name}.rq").read_text(encoding="utf-8")
+    result = data.query(query, initBindings={Variable(k): term(v) for k, v in bindings.items()})
+    return [{str(k): str(v) for k, v in row.asdict().items()} for row in result]
+
+
+def run_oxigraph(data: Graph, name: str, bindings: dict[str, str]) -> list[dict[str, str]]:
+    import pyoxigraph as ox
+
+    store = ox.Store()
+    store.load(data.serialize(format="nt").encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)
+
+    def ox_term(value):
+        t = term(value)
+        return ox.NamedNode(str(t)) if isinstance(t, URIRef) else ox.Literal(str(t))
+
+    query = (ONTOLOGY / "queries" / f"{name}.rq").read_text(encoding="utf-8")
+    solutions = store.query(query, substitutions={ox.Variable(k): ox_term(v) for k, v in bindings.items()})
+    names = [v.value for v in solutions.variables]
+    return [{n: s[n].value for n in names if s[n] is not None} for s in solutions]
+
+
+BACKENDS = {"rdflib": run_rdflib, "oxigraph": run_oxigraph}
+
+RAIL_1 = "一列义新欧班列从义乌西站驶出，将经阿拉山口口岸出境，开往西班牙马德里。"
+RAIL_2 = "今年1—5月，义乌共开行义新欧班列1012列，同比增长14.6%。"
+
+QUERY_CASES = [
+    # (query, bindings, load kg.ttl too, column, the column's values in result order)
+    ("provenance", {"subject": "e:yixinou", "property": "kg:departsFrom"}, False, "title", ["义新欧班列开行量创新高"]),
+    ("provenance", {"subject": "e:yixinou", "property": "kg:departsFrom"}, False, "text", [RAIL_1]),
+    ("provenance", {"subject": "e:yixinou", "property": "kg:departsFrom"}, False, "rule", ["route.departs_from"]),
+    ("provenance", {"subject": "e:yixinou", "property": "kg:departsFrom"}, False, "sourceFile",
+     ["examples/railway_express.html"]),
+    ("provenance", {"subject": "e:yixinou", "property": "kg:departsFrom"}, False, "date", ["2025-06-18"]),
+    ("provenance", {"property": "kg:affiliatedWith"}, False, "role", ["总经理"]),
+    ("provenance", {"object": "e:hengyuan"}, False, "subject", ["e:chen"]),
+    ("provenance", {"subject": "o:1", "property": "kg:value"}, False, "text", [RAIL_2]),
+    ("provenance", {"subject": "o:2"}, False, "property",
+     ["kg:indicator", "kg:period", "kg:periodEnd", "kg:periodStart", "kg:qualifier", "kg:subject", "kg:unit",
+      "kg:value", "rdf:type"]),
+    ("provenance", {"subject": "e:madrid"}, False, "rule", []),
+    ("entity", {"entity": "e:yiwu_west"}, False, "property",
+     ["kg:locatedIn", "kg:mentionedIn", "rdf:type", "rdfs:label", "kg:departsFrom"]),
+    ("entity", {"entity": "e:yiwu_west"}, False, "direction", ["out", "out", "out", "out", "in"]),
+    ("entity", {"entity": "e:alashankou"}, False, "valueLabel", ["义新欧"]),
+    ("entity", {"entity": "e:alashankou"}, True, "valueLabel", ["设施", "义新欧"]),
+    ("entity", {"entity": "e:yixinou"}, False, "value",
+     ["e:yiwu_west", "e:madrid", "d:rail", "e:landport", "e:alashankou", "kg:Route", "义新欧", "o:1", "o:2"]),
+    ("routes_from", {"place": "e:yiwu"}, False, "route", ["e:yixinou"]),
+    ("routes_from", {"place": "e:yiwu"}, False, "from", ["e:yiwu_west"]),
+    ("routes_from", {"place": "e:yiwu"}, False, "destinationLabel", ["马德里"]),
+    ("routes_from", {"place": "e:yiwu"}, False, "via", ["e:alashankou"]),
+    ("routes_from", {"place": "e:yiwu"}, False, "text", [RAIL_1]),
+    ("routes_from", {"place": "e:zhejiang"}, False, "route", ["e:yixinou"]),
+    ("routes_from", {"place": "e:yiwu_west"}, False, "route", ["e:yixinou"]),
+    ("routes_from", {"place": "e:spain"}, False, "route", []),
+    ("statistics", {"entity": "e:yixinou"}, False, "indicator", ["同比增长", "开行班列"]),
+    ("statistics", {"entity": "e:yixinou"}, False, "unitCode", ["percent", "train"]),
+    ("statistics", {"entity": "e:yixinou"}, False, "periodStart", ["2025-01-01", "2025-01-01"]),
+    # Oxigraph writes decimals canonically (1012.0 comes back as 1012): compare a value that is canonical already
+    ("statistics", {"entity": "e:yixinou", "indicator": "同比增长"}, False, "value", ["14.6"]),
+    ("statistics", {"entity": "e:yixinou", "indicator": "开行班列"}, False, "valueText", ["1012列"]),
+    ("statistics", {"entity": "e:yixinou", "unit": "kg:percent"}, False, "qualifier", ["约"]),
+    ("statistics", {"entity": "e:yiwu"}, False, "value", []),
+    ("entities_by_class", {"cls": "kg:City"}, False, "entity", ["e:yiwu", "e:madrid"]),
+    ("entities_by_class", {"cls": "kg:Place"}, False, "entity", []),
+    ("entities_by_class", {"cls": "kg:Place"}, True, "entity",
+     ["e:yiwu", "e:madrid", "e:spain", "e:zhejiang", "e:middle_east"]),
+    ("entities_by_class", {"cls": "kg:Organization"}, True, "label",
+     ["义乌市恒远供应链有限公司", "义乌陆港班列运营有限公司", "国务院"]),
+    ("entities", {"cls": "kg:Zone"}, False, "entity", ["e:ftz", "e:jinyi"]),
+    ("entities", {"entity": "e:yiwu"}, False, "documents", ["2"]),
+    ("entities", {"entity": "e:yiwu"}, True, "cls", ["kg:City"]),
+    ("documents", {}, False, "document", ["d:rail", "d:page"]),
+    ("documents", {}, False, "entities", ["7", "12"]),
+]
+
+
+@pytest.mark.parametrize("backend", sorted(BACKENDS))
+@pytest.mark.parametrize("name, bindings, with_ontology, column, expected", QUERY_CASES)
+def test_query_answers(onto, backend, name, bindings, with_ontology, column, expected):
+    data = Graph().parse(data=GOOD, format="turtle")
+    if with_ontology:
+        data += onto
+    rows = BACKENDS[backend](data, name, bindings)
+    assert [row.get(column) for row in rows if column in row] == [expand(v) for v in expected]
+
+
+@pytest.mark.parametrize("backend", sorted(BACKENDS))
+def test_most_connected(onto, backend):
+    data = Graph().parse(data=GOOD, format="turtle") + onto
+    rows = BACKENDS[backend](data, "most_connected", {})
+    top = [(row["entity"], int(row["degree"])) for row in rows[:3]]
+    assert top == [(expand("e:yiwu"), 4), (expand("e:yixinou"), 4), (expand("e:hengyuan"), 3)]
+    assert len(rows) == 18   # every entity of GOOD has a relation; documents and observations are not counted
+
+
+@pytest.mark.parametrize("backend", sorted(BACKENDS))
+def test_every_entity_listed_once(backend):
+    rows = BACKENDS[backend](Graph().parse(data=GOOD, format="turtle"), "entities", {})
+    assert len(rows) == len({row["entity"] for row in rows}) == 18
