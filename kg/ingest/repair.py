@@ -46,7 +46,7 @@ def squeeze_spaces(line: str) -> str:
     """Drop the spaces a justified column puts between characters, keeping spaces between Latin words."""
     line = _HSPACE.sub(" ", line.strip(" \t\u00a0"))
     tokens = line.split(" ")
-    if len(tokens) >= 4 and sum(len(t) <= 2 for t in tokens) >= 0.7 * len(tokens):
+    if len(tokens) >= 4 and sum(len(t) == 1 for t in tokens) >= 0.6 * len(tokens):
         out = tokens[0]
         for tok in tokens[1:]:
             out += (" " if out[-1:].isascii() and out[-1:].isalnum() and tok[:1].isascii() and tok[:1].isalpha()

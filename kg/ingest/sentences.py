@@ -35,7 +35,11 @@ def split_sentences(text: str) -> tuple[Sentence, ...]:
         elif ch in QUOTES:
             stack.append((QUOTES[ch], i))
         elif stack and ch == stack[-1][0]:
-            stack.pop()
+            opened = stack.pop()[1]
+            # 他说：“……。” ends the sentence with the quotation; “……。”他说。 goes on to the speaker.
+            if not stack and i > 0 and text[i - 1] in ENDS and opened > 0 and text[opened - 1] in "：:":
+                spans.append((start, i + 1))
+                start = i + 1
         elif stack and i - stack[-1][1] > MAX_QUOTE:
             stack = []
         if not stack and (ch in ENDS or (ch == "." and _is_latin_stop(text, i))):

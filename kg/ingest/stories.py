@@ -67,7 +67,7 @@ def split(text: str, meta: dict, *, html: bool = False) -> list[Story]:
             story_meta.pop("title")
         if title:
             story_meta["title"] = title
-        elif not story_meta.get("title") and _is_title(body[0].split("\n")[0]):
+        elif not story_meta.get("title") and _is_title(body[0].split("\n")[0]) and len(body) + body[0].count("\n") > 1:
             story_meta["title"] = body[0].split("\n")[0].strip()
         story_text = "\n\n".join(["\n".join(moved)] * bool(moved) + body)
         out.append(Story(story_text, story_meta))
@@ -235,7 +235,7 @@ def _story_meta(body: list[str], page: dict) -> dict:
             if m:
                 if m.group("agency") and "publisher" not in meta and m.group("agency") != "本报":
                     meta["publisher"] = m.group("agency")
-                year = m.group("year") or (meta.get("date") or "")[:4] or meta.get("year")
+                year = m.group("year") or (meta.get("date") or "")[:4] or meta.get("extra", {}).get("year")
                 if "date" not in meta and year:
                     meta["date"] = parse_date(f"{year}-{m.group('month')}-{m.group('day')}")
                 elif "date" not in meta:
