@@ -10,7 +10,8 @@ Both are build-time inputs only; kg itself reads the TSV files. Install them wit
     .venv/bin/python scripts/build_gazetteer.py --check    # exit 1 if they are stale
 
 The output is deterministic: the same package versions give byte-identical files.
-The hand-curated files (regions.tsv, domain.tsv) are not touched.
+The hand-curated files (domain.tsv, regions.tsv, world_cities.tsv) are only read: a generated
+short form (浙江, 义乌, 柯桥) never takes a name or alias that a curated row or a country already has.
 """
 
 from __future__ import annotations
@@ -366,9 +367,26 @@ def render(rows: list[Row]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def build(pca_csv: Path | None = None) -> dict[str, str]:
+GENERATED = ("countries.tsv", "china_admin.tsv")
+
+
+def curated_surfaces(folder: Path) -> set[str]:
+    """Names and aliases of the hand-curated files: a generated short form never takes one of them."""
+    surfaces: set[str] = set()
+    for path in sorted(folder.glob("*.tsv")):
+        if path.name in GENERATED:
+            continue
+        with path.open(encoding="utf-8", newline="") as handle:
+            for row in list(csv.reader(handle, delimiter="\t", quoting=csv.QUOTE_NONE))[1:]:
+                if row:
+                    surfaces.add(row[0])
+                    surfaces.update(a for a in row[2].split("|") if a)
+    return surfaces
+
+
+def build(pca_csv: Path | None = None, folder: Path = GAZETTEER_DIR) -> dict[str, str]:
     countries = country_rows()
-    reserved = {r.name for r in countries} | {a for r in countries for a in r.aliases}
+    reserved = {r.name for r in countries} | {a for r in countries for a in r.aliases} | curated_surfaces(folder)
     admin = china_admin_rows(pca_csv or locate_pca_csv(), reserved)
     return {"countries.tsv": render(countries), "china_admin.tsv": render(admin)}
 
@@ -380,7 +398,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=GAZETTEER_DIR, help="output folder")
     args = parser.parse_args(argv)
     stale = []
-    for filename, text in build(args.pca_csv).items():
+    for filename, text in build(args.pca_csv, args.out).items():
         path = args.out / filename
         if args.check:
             if not path.exists() or path.read_text(encoding="utf-8") != text:
