@@ -28,6 +28,9 @@ OUTLET = re.compile(r"(网|社|报|台|时报|日报|新闻|传媒|媒体|News|T
 
 DROP_TAGS = ("script", "style", "noscript", "nav", "header", "footer", "aside", "form", "iframe", "svg",
              "button", "select", "template", "head", "menu")
+# class or id of page furniture that is not the article
+FURNITURE = re.compile(r"(^|[\s_-])(nav|navbar|menu|footer|breadcrumbs?|share|social|comments?|sidebar|related|"
+                       r"copyright|toolbar|ads?|advert|recommend|login|pager|pagination)([\s_-]|$)", re.I)
 BLOCK_TAGS = {"p", "div", "section", "article", "main", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol",
               "table", "tr", "blockquote", "pre", "figure", "figcaption", "dd", "dt", "dl", "br", "hr", "center",
               "body", "td", "th", "caption"}
@@ -173,7 +176,12 @@ def parse_html(text: str) -> tuple[str, dict]:
     title = root.find(".//title")
     if title is not None and title.text_content().strip():
         meta.setdefault("title", title.text_content().strip())
-    for bad in root.xpath("|".join(f"//{t}" for t in DROP_TAGS)):
+    h1 = root.find(".//h1")
+    if h1 is not None and h1.text_content().strip():
+        meta.setdefault("h1", h1.text_content().strip())
+    furniture = [el for el in root.iter() if isinstance(el.tag, str) and el.tag not in ("html", "body") and
+                 FURNITURE.search(f"{el.get('class') or ''} {el.get('id') or ''}")]
+    for bad in root.xpath("|".join(f"//{t}" for t in DROP_TAGS)) + furniture:
         if bad.getparent() is not None:
             bad.drop_tree()
     for node in root.iter(etree.Comment, etree.ProcessingInstruction):
@@ -181,9 +189,8 @@ def parse_html(text: str) -> tuple[str, dict]:
             node.drop_tree()
     articles = root.xpath("//article | //main")
     body = max(articles, key=lambda e: len(e.text_content())) if articles else root
-    h1 = body.find(".//h1") if body is not root else root.find(".//h1")
-    if h1 is not None and h1.text_content().strip() and "title" not in meta:
-        meta["title"] = h1.text_content().strip()
+    if "h1" in meta:   # the article's own headline beats the page <title>, which often carries the site name
+        meta["title"] = meta.pop("h1")
     parts: list[str] = []
     _collect(body, parts)
     text = "".join(parts)

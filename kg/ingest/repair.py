@@ -111,10 +111,11 @@ def repair(text: str, *, join_paragraphs: bool = True) -> str:
 
     # Within a block, a line that ran to the edge of the column continues on the next line.
     paragraphs: list[list[str]] = []
-    for block in blocks:
+    for n, block in enumerate(blocks):
         lines = [block[0]]
         for ln in block[1:]:
-            if continues(lines[-1]):
+            headline = n == 0 and len(lines) == 1 and full >= 30   # a page's first line, outside a column layout
+            if continues(lines[-1]) and not headline:
                 lines[-1] += _glue(lines[-1], ln) + ln
             else:
                 lines.append(ln)

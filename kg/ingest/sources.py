@@ -108,7 +108,7 @@ def _gb2312_share(text: str) -> float:
     """Share of the Han characters that are common simplified ones (in GB2312)."""
     han = [ch for ch in text if "\u4e00" <= ch <= "\u9fff"]
     if not han:
-        return 1.0
+        return 0.0   # a legacy Chinese encoding is only believed when it gives Chinese characters
     ok = 0
     for ch in han:
         try:
@@ -123,7 +123,7 @@ def _big5_share(text: str) -> float:
     """Share of the Han characters that are in Big5's frequent-character level (lead bytes A4..C6)."""
     han = [ch for ch in text if "\u4e00" <= ch <= "\u9fff"]
     if not han:
-        return 1.0
+        return 0.0
     ok = 0
     for ch in han:
         try:
@@ -161,16 +161,23 @@ def decode(data: bytes) -> tuple[str, str, str | None]:
                 f"[I005] truncated: the last character is incomplete (byte {utf8_error.start}); it was dropped")
     candidates = []
     for codec in ("gb18030", "big5", "cp950"):
+        cut = None
         try:
             text = data.decode(codec)
-        except UnicodeDecodeError:
-            continue
+        except UnicodeDecodeError as err:
+            if err.start < len(data) - 1:
+                continue
+            cut, text = err.start, data[:err.start].decode(codec, errors="replace")   # cut off mid-character
         share = _gb2312_share(text) if codec == "gb18030" else _big5_share(text)
-        candidates.append((share - 5 * _odd_share(text), codec, text))
+        non_ascii = sum(ord(ch) > 127 for ch in text)
+        han_share = sum("\u3000" <= ch <= "\u9fff" or "\uff00" <= ch <= "\uffef" for ch in text) / max(non_ascii, 1)
+        candidates.append((min(share, han_share) - 5 * _odd_share(text), codec, text, cut))
     good = [c for c in candidates if c[0] >= 0.6]
     if good:
-        _, codec, text = max(good, key=lambda c: c[0])
-        return text, codec, None
+        _, codec, text, cut = max(good, key=lambda c: (c[3] is None, c[0]))
+        warning = None if cut is None else \
+            f"[I005] truncated: the last character is incomplete (byte {cut}, {codec}); it was dropped"
+        return text, codec, warning
     text = data.decode("utf-8", errors="replace")
     bad = text.count("\ufffd")
     return (text, "utf-8", f"[I006] not valid UTF-8, GB18030 or Big5: {bad} undecodable byte(s) replaced by U+FFFD "
