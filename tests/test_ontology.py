@@ -161,25 +161,25 @@ def test_core_domains_and_ranges(onto, name, domain, rng):
     ("evidence", "Observation", "Evidence"),
     ("sentence", "Evidence", "Sentence"),
     ("inDocument", "Sentence", "Document"),
-    ("text", "Sentence", "string"),
+    ("text", "Sentence", "langString"),
     ("charStart", "Sentence", "integer"),
     ("charEnd", "Sentence", "integer"),
     ("rule", "Evidence", "string"),
     ("confidence", "Evidence", "decimal"),
-    ("role", "Evidence", "string"),
+    ("role", "Evidence", "langString"),
     ("reportedOn", "Evidence", "date"),
     ("sourceFile", "Document", "string"),
     ("contentHash", "Document", "string"),
     ("photographer", "Document", "string"),
     ("subject", "Observation", "Entity"),
-    ("indicator", "Observation", "string"),
+    ("indicator", "Observation", "langString"),
     ("value", "Observation", "decimal"),
     ("unit", "Observation", "Unit"),
-    ("period", "Observation", "string"),
+    ("period", "Observation", "langString"),
     ("periodStart", "Observation", "date"),
     ("periodEnd", "Observation", "date"),
-    ("qualifier", "Observation", "string"),
-    ("valueText", "Observation", "string"),
+    ("qualifier", "Observation", "langString"),
+    ("valueText", "Observation", "langString"),
 ])
 def test_extra_domains_and_ranges(onto, prop, domain, rng):
     assert local(onto.value(KG[prop], RDFS.domain)) == domain
@@ -634,3 +634,37 @@ def test_most_connected(onto, backend):
 def test_every_entity_listed_once(backend):
     rows = BACKENDS[backend](Graph().parse(data=GOOD, format="turtle"), "entities", {})
     assert len(rows) == len({row["entity"] for row in rows}) == 18
+
+
+def test_graph_builder_output_conforms(onto, shapes):
+    """What kg.graph.rdf writes for hand-made records passes the shapes (the contract between the two)."""
+    from decimal import Decimal
+
+    rdf = pytest.importorskip("kg.graph.rdf")
+    from kg.records import Article, Entity, Extraction, Mention, Observation, Provenance, Relation, Sentence
+
+    text = "一列义新欧班列从义乌西站驶出，开往西班牙马德里。今年1—5月，义新欧班列开行1012列。"
+    first, second = Sentence(0, 24, text[:24]), Sentence(24, len(text), text[24:])
+    article = Article(doc_id="rail", text=text, source="examples/railway_express.html", title="义新欧班列开行量创新高",
+                      date="2025-06-18", authors=("孙浩然",), publisher="新华社", sentences=(first, second))
+    prov = Provenance("rail", first, rule="route.departs_from", confidence=0.9, reported_on="2025-06-18")
+    route = Entity("义新欧", "义新欧", "Route", aliases=("义新欧班列",))
+    station = Entity("义乌西站", "义乌西站", "Facility")
+    madrid = Entity("马德里", "马德里", "City", wikidata="Q2807")
+    ex = Extraction(article, entities={e.key: e for e in (route, station, madrid)})
+    for entity, sentence in ((route, first), (station, first), (madrid, first), (route, second)):
+        start = sentence.start + sentence.text.index(entity.label)
+        ex.mentions.append(Mention(entity, start, start + len(entity.label), entity.label,
+                                   Provenance("rail", sentence, rule="gazetteer")))
+    ex.relations += [Relation("义新欧", "departsFrom", "义乌西站", prov), Relation("义新欧", "destination", "马德里", prov)]
+    ex.observations.append(Observation("义新欧", "开行", Decimal(1012), "train", "1012列",
+                                       Provenance("rail", second, rule="stat.count", reported_on="2025-06-18"),
+                                       period="今年1—5月", period_start="2025-01-01", period_end="2025-05-31"))
+    data = Graph()
+    for triple in rdf.extraction_triples(ex):
+        data.add(triple)
+    # validate what an export holds: read back from N-Triples (in memory, Literal(0.9, datatype=XSD.decimal)
+    # keeps a Python float, which pyshacl rejects as an ill-typed decimal)
+    data = Graph().parse(data=data.serialize(format="nt"), format="nt")
+    conforms, _, report = violations(data, shapes, onto)
+    assert conforms, report
