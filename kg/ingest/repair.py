@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import functools
 import re
-import statistics
 import unicodedata
 
 # Characters that may end a paragraph; closing quotes and brackets may follow them.
@@ -20,15 +19,10 @@ CONTINUING = set("，,、（(“‘《〈【—-")
 LINE_END_MARKERS = re.compile(r"(报道|摄|摄影|供图|\d日电|\d日讯)$")
 
 CJK = r"\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef"
-_CJK_RE = re.compile(f"[{CJK}]")
 # A single space between a CJK character and a number: "用电量 4.49 亿千瓦时".
 UNITS = "亿万千百十年月日时个家人元吨件种列条台多余后倍项次座名位辆架艘箱标"
 _CJK_DIGIT_SPACE = re.compile(rf"(?<=[{CJK}]) (?=[0-9])|(?<=[0-9%]) (?=[{UNITS}])")
 _HSPACE = re.compile(r"[ \t\u00a0]+")
-
-
-def is_cjk(ch: str) -> bool:
-    return bool(_CJK_RE.match(ch))
 
 
 def width(line: str) -> float:
