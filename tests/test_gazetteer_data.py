@@ -270,3 +270,13 @@ def test_china_admin_file_is_what_the_script_generates():
 def test_short_forms(name, shorts):
     build = _build_module()
     assert build.short_forms(name, "County") == shorts
+
+
+def test_kg_loads_every_row_and_finds_names_in_a_sentence():
+    from kg.nlp.gazetteer import Gazetteer
+
+    gazetteer = Gazetteer.load(FOLDER)
+    assert len(gazetteer.entities) == len(ROWS)
+    text = fold("今年前三季度，义新欧班列从义乌西站发出后经阿拉山口出境，货物来自金义综保区。")
+    found = {m.entity.key for m in gazetteer.find(text)}
+    assert {"义新欧", "义乌西站", "阿拉山口市", "金义综合保税区", "义乌市"} <= found
