@@ -9,8 +9,9 @@ from spacy.tokens import Doc
 from kg.extract.mentions import extract_mentions
 from kg.extract.numbers import FigureFinder
 from kg.extract.observations import extract_observations
-from kg.extract.relations import Rule, extract_relations, load_rules
+from kg.extract.relations import Rule, credit_mentions, extract_relations, load_rules
 from kg.extract.sentences import SentenceIndex
+from kg.nlp.entities import canonical_key
 from kg.nlp.gazetteer import Gazetteer
 from kg.paths import ontology_dir
 from kg.records import Article, Extraction
@@ -22,6 +23,13 @@ class Extractor:
     rules: list[Rule]
     figures: FigureFinder
 
+    def __post_init__(self):
+        # every name the gazetteer knows -> its entity, for rules that read names inside names
+        self.names = {}
+        for entity in self.gazetteer.entities.values():
+            for name in (entity.label, *entity.aliases):
+                self.names.setdefault(name, entity)
+
     @classmethod
     def load(cls, gazetteer: Gazetteer, ontology: Path | None = None) -> "Extractor":
         folder = Path(ontology) if ontology else ontology_dir()
@@ -31,11 +39,14 @@ class Extractor:
         sentences = SentenceIndex(article)
         mentions = list(extract_mentions(doc, article=article, sentences=sentences,
                                          lookup=self.gazetteer.entities.get))
+        mentions += credit_mentions(article, mentions, sentences.at, key=canonical_key, lookup=self.names.get)
+        mentions.sort(key=lambda m: m.start)
         result = Extraction(article)
         for m in mentions:
             result.entities.setdefault(m.entity.key, m.entity)
         result.mentions = mentions
-        result.relations = _unique(extract_relations(mentions, article=article, rules=self.rules))
+        result.relations = _unique(extract_relations(mentions, article=article, rules=self.rules,
+                                                     lookup=self.names.get))
         result.observations = list(extract_observations(article=article, sentences=sentences,
                                                         mentions=mentions, figures=self.figures))
         return result

@@ -1,25 +1,49 @@
 """Relation rules are data (``ontology/rules/*.yml``); this small engine applies them to one article's mentions.
 
 Rule kinds:
-- ``cue`` (default): the object stands right after a cue of ``object_before`` and/or right before a cue of
-  ``object_after`` (at most ``gap`` characters away); the subject is the nearest mention of a subject class in the
-  same sentence.
-- ``apposition``: the object is written immediately before the subject (浙江义乌 -> 义乌 locatedIn 浙江).
+
+- ``pattern`` (default): a template over one sentence in which every mention stands as a single slot.
+  ``{s}`` and ``{o}`` are the subject and object mentions, ``{cue}`` any of the rule's ``cues`` (``{name}`` any list of
+  its ``words``), ``~`` a short gap (at most ``gap`` characters, no mention, no punctuation), ``…`` a longer one (at most
+  ``span`` characters within the clause, no mention), ``*`` the same but mentions allowed, anything else stands for
+  itself; ``across: true`` lets gaps cross commas. ``where`` is a shorthand for
+  the common templates: ``before`` (cue right before the object), ``after`` (right after it), ``between`` (subject,
+  cue, object in one clause), ``between-reversed`` (object, cue, subject) and ``adjacent`` (object written right before
+  the subject: 浙江义乌). A template without ``{s}`` takes the nearest mention of a subject class in the sentence (the
+  one before the object if there is one). Mentions listed with the bound one (A、B和C) get the same relation.
+- ``name``: the subject's own name holds the object. ``part: prefix`` (义乌国际商贸城 -> 义乌) or ``part: endpoints``
+  (义乌—宁波海铁联运 -> 义乌 and 宁波; ``property`` for the first end, ``property_end`` for the last).
 - ``hierarchy``: the gazetteer names the object as the subject's parent and the article mentions both.
+- ``byline``: the article's authors work for its publisher, when the text names both.
 """
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass, replace
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import yaml
 
 from kg.errors import DataError
-from kg.records import Article, Mention, Relation
+from kg.records import Article, Entity, Mention, Provenance, Relation
 from kg.vocab import CORE_PROPERTIES, ENTITY_CLASSES, coarse
 
-KINDS = ("cue", "apposition", "hierarchy")
+KINDS = ("pattern", "name", "hierarchy", "byline")
+WHERE = {
+    "before": "{cue}~{o}",
+    "after": "{o}~{cue}",
+    "between": "{s}…{cue}…{o}",
+    "between-reversed": "{o}…{cue}…{s}",
+    "adjacent": "{o}{s}",
+}
+CLAUSE_MARKS = "，,；;。！？!?：:（）()\n"
+AND = ("、", "和", "与", "及", "以及", "或")
+_SLOT0 = 0xE000                       # mentions become private-use characters in the masked sentence
+_SLOTS = f"\\u{_SLOT0:04x}-\\uf8ff"
+_TOKEN = re.compile(r"\{(\w+)\}|…|~|\*")
+
+Lookup = Callable[[str], "Entity | None"]
 
 
 @dataclass(frozen=True)
@@ -28,11 +52,19 @@ class Rule:
     property: str
     subject: frozenset[str]
     object: frozenset[str]
-    kind: str = "cue"
-    object_before: tuple[str, ...] = ()
-    object_after: tuple[str, ...] = ()
+    kind: str = "pattern"
+    patterns: tuple[str, ...] = ()
+    words: tuple[tuple[str, tuple[str, ...]], ...] = ()   # {name: cue words}; "cue" is the rule's ``cues``
     gap: int = 2
+    span: int = 16
+    role: bool = False                # the matched cue is the subject's role (总经理 ...)
+    across: bool = False              # gaps may cross commas (never a sentence end)
+    part: str = "prefix"
+    property_end: str | None = None
+    through: bool = False             # a subject named after a place stands for that place (浙江+义乌国际商贸城)
+    inverse: bool = False             # name rules: the thing found in the name is the subject (X管委会 runs X)
     confidence: float = 0.8
+    compiled: tuple[str, ...] = field(default=(), compare=False, repr=False)
 
     def subject_ok(self, cls: str) -> bool:
         return cls in self.subject or coarse(cls) in self.subject
@@ -43,86 +75,349 @@ class Rule:
 
 def load_rules(folder: Path) -> list[Rule]:
     rules = []
-    for path in sorted(folder.glob("*.yml")):
+    for path in sorted(Path(folder).glob("*.yml")):
         for raw in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("rules", []):
-            rules.append(_parse_rule(raw, path))
+            rules.append(parse_rule(raw, path))
+    seen = set()
+    for rule in rules:
+        if rule.id in seen:
+            raise DataError(f"[E015] Rule id {rule.id!r} is used twice in {folder}; give each rule its own id")
+        seen.add(rule.id)
     return rules
 
 
-def _parse_rule(raw: dict, path: Path) -> Rule:
+def parse_rule(raw: dict, path: Path | str = "<rule>") -> Rule:
     rid = raw.get("id", "?")
-    if raw.get("property") not in CORE_PROPERTIES:
-        raise DataError(f"[E012] Unknown relation {raw.get('property')!r} in rule {rid} of {path}; "
-                        f"known: {', '.join(CORE_PROPERTIES)}")
-    if raw.get("kind", "cue") not in KINDS:
-        raise DataError(f"[E013] Unknown rule kind {raw.get('kind')!r} in rule {rid} of {path}; known: {', '.join(KINDS)}")
+    for key in ("property", "property_end"):
+        if key in raw and raw[key] not in CORE_PROPERTIES:
+            raise DataError(f"[E012] Unknown relation {raw[key]!r} in rule {rid} of {path}; "
+                            f"known: {', '.join(CORE_PROPERTIES)}")
+    if "property" not in raw:
+        raise DataError(f"[E012] Rule {rid} in {path} has no property; known: {', '.join(CORE_PROPERTIES)}")
+    kind = raw.get("kind", "pattern")
+    if kind == "name" and raw.get("part", "prefix") not in ("prefix", "endpoints", "contains"):
+        raise DataError(f"[E020] Unknown name part {raw.get('part')!r} in rule {rid} of {path}; "
+                        "known: prefix, endpoints, contains")
+    if kind not in KINDS:
+        raise DataError(f"[E013] Unknown rule kind {kind!r} in rule {rid} of {path}; known: {', '.join(KINDS)}")
     for side in ("subject", "object"):
         unknown = set(raw.get(side, [])) - set(ENTITY_CLASSES)
         if unknown:
-            raise DataError(f"[E014] Unknown class {sorted(unknown)} as {side} of rule {rid} in {path}")
+            raise DataError(f"[E014] Unknown class {sorted(unknown)} as {side} of rule {rid} in {path}; "
+                            f"known: {', '.join(ENTITY_CLASSES)}")
+    words = {"cue": tuple(raw.get("cues", ())), **{k: tuple(v) for k, v in (raw.get("words") or {}).items()}}
+    patterns = tuple(raw.get("patterns", ()))
+    if raw.get("where"):
+        wheres = raw["where"] if isinstance(raw["where"], list) else [raw["where"]]
+        for where in wheres:
+            if where not in WHERE:
+                raise DataError(f"[E016] Unknown place {where!r} for the cues of rule {rid} in {path}; "
+                                f"known: {', '.join(WHERE)}")
+            patterns += (WHERE[where],)
+    if kind == "pattern" and not patterns:
+        raise DataError(f"[E017] Rule {rid} in {path} says neither `where` nor `patterns`")
+    for pattern in patterns:
+        if "{o}" not in pattern:
+            raise DataError(f"[E018] Pattern {pattern!r} of rule {rid} in {path} has no {{o}} slot")
+        for name in re.findall(r"\{(\w+)\}", pattern):
+            if name not in ("s", "o") and not words.get(name):
+                raise DataError(f"[E019] Pattern {pattern!r} of rule {rid} in {path} uses {{{name}}}, "
+                                f"which the rule does not list (give it `cues` or `words: {{{name}: [...]}}`)")
     return Rule(
-        id=rid, property=raw["property"], kind=raw.get("kind", "cue"),
-        subject=frozenset(raw["subject"]), object=frozenset(raw["object"]),
-        object_before=tuple(raw.get("object_before", ())), object_after=tuple(raw.get("object_after", ())),
-        gap=raw.get("gap", 2), confidence=raw.get("confidence", 0.8),
+        id=rid, property=raw["property"], kind=kind,
+        subject=frozenset(raw.get("subject", ())), object=frozenset(raw.get("object", ())),
+        patterns=patterns, words=tuple(words.items()),
+        gap=raw.get("gap", 2), span=raw.get("span", 16), role=bool(raw.get("role", False)),
+        across=bool(raw.get("across", False)),
+        part=raw.get("part", "prefix"), property_end=raw.get("property_end"), inverse=bool(raw.get("inverse", False)),
+        through=bool(raw.get("through", False)),
+        confidence=raw.get("confidence", 0.8),
     )
 
 
-def extract_relations(mentions: list[Mention], *, article: Article, rules: list[Rule]) -> Iterator[Relation]:
-    text = article.text
+def extract_relations(
+    mentions: list[Mention], *, article: Article, rules: list[Rule], lookup: Lookup | None = None
+) -> Iterator[Relation]:
+    """Every relation the rules find in one article. ``lookup`` resolves a name to a known entity (the gazetteer)."""
+    by_sentence: dict[int, list[Mention]] = {}
+    for m in sorted(mentions, key=lambda m: m.start):
+        by_sentence.setdefault(m.provenance.sentence.start, []).append(m)
+    resolve = _resolver(mentions, lookup)
+    in_text = _resolver(mentions, None)
     for rule in rules:
-        if rule.kind == "cue":
-            yield from _cue(rule, mentions, text)
-        elif rule.kind == "apposition":
-            yield from _apposition(rule, mentions)
-        else:
+        if rule.kind == "pattern":
+            for group in by_sentence.values():
+                yield from _pattern(rule, group, in_text)
+        elif rule.kind == "name":
+            yield from _name(rule, mentions, resolve)
+        elif rule.kind == "hierarchy":
             yield from _hierarchy(rule, mentions)
+        else:
+            yield from _byline(rule, mentions, article)
 
 
-def _cue(rule: Rule, mentions: list[Mention], text: str) -> Iterator[Relation]:
-    for obj in mentions:
+# --- pattern rules --------------------------------------------------------------------------------------------------
+
+def _mask(group: list[Mention]) -> tuple[str, list[int]]:
+    """The sentence with each mention as one slot character; and where each masked character was in the sentence."""
+    sentence = group[0].provenance.sentence
+    out, where, i = [], [], sentence.start
+    for n, m in enumerate(group):
+        if m.start < i:
+            continue
+        out.append(sentence.text[i - sentence.start:m.start - sentence.start])
+        where.extend(range(i, m.start))
+        out.append(chr(_SLOT0 + n))
+        where.append(m.start)
+        i = m.end
+    out.append(sentence.text[i - sentence.start:])
+    where.extend(range(i, sentence.end))
+    return "".join(out), where
+
+
+def _slots(group: list[Mention], ok: Callable[[str], bool], exclude: int | None = None) -> str:
+    chars = "".join(chr(_SLOT0 + n) for n, m in enumerate(group) if ok(m.entity.cls) and n != exclude)
+    return f"[{chars}]" if chars else "(?!)"
+
+
+def _regex(rule: Rule, template: str, group: list[Mention], o: int) -> re.Pattern:
+    """The template as a regex over the masked sentence, with the object bound to mention ``o``.
+
+    The object may be the last of a run of places written together (西班牙马德里, 浙江省绍兴市柯桥区): the places before
+    it are its modifiers, and a mention of the object's classes written right after it makes it a modifier instead.
+    """
+    words = dict(rule.words)
+    stop = re.escape(CLAUSE_MARKS.replace("，", "").replace(",", "") if rule.across else CLAUSE_MARKS)
+    places = _slots(group, lambda c: coarse(c) == "Place", exclude=o)
+    heads = _slots(group, rule.object_ok, exclude=o)
+    parts, last = [], 0
+    for tok in _TOKEN.finditer(template):
+        parts.append(re.escape(template[last:tok.start()]))
+        name = tok.group(1)
+        if name == "o":
+            then = template[tok.end():tok.end() + 3]
+            parts.append(f"{places}*(?P<o>{chr(_SLOT0 + o)})" + ("" if then == "{s}" else f"(?!{heads})"))
+        elif name == "s":
+            parts.append(f"(?P<s>{_slots(group, rule.subject_ok, exclude=o)})")
+        elif name:
+            cues = sorted(words[name], key=len, reverse=True)
+            parts.append(f"(?P<{name}>" + "|".join(re.escape(c) for c in cues) + ")")
+        elif tok.group(0) == "~":
+            parts.append(f"[^{_SLOTS}{stop}]{{0,{rule.gap}}}?")
+        elif tok.group(0) == "…":
+            parts.append(f"[^{_SLOTS}{stop}]{{0,{rule.span}}}?")
+        else:
+            parts.append(f"[^{stop}]{{0,{rule.span}}}?")
+        last = tok.end()
+    parts.append(re.escape(template[last:]))
+    return re.compile("".join(parts))
+
+
+def _name_head(m: Mention, resolve: Lookup) -> Entity | None:
+    """The place a name starts with (义乌 in 义乌国际商贸城一区), if the article names it on its own too."""
+    found = _prefix(_PLACE_PREFIX, m.text, resolve)
+    return found[0][1] if found else None
+
+
+def _pattern(rule: Rule, group: list[Mention], resolve: Lookup | None = None) -> Iterator[Relation]:
+    masked, where = _mask(group)
+    for o, obj in enumerate(group):
         if not rule.object_ok(obj.entity.cls):
             continue
-        before = text[max(obj.start - rule.gap - 4, 0):obj.start]
-        after = text[obj.end:obj.end + rule.gap + 4]
-        if rule.object_before and not any(_ends_near(before, cue, rule.gap) for cue in rule.object_before):
-            continue
-        if rule.object_after and not any(_starts_near(after, cue, rule.gap) for cue in rule.object_after):
-            continue
-        sentence = obj.provenance.sentence
-        candidates = [m for m in mentions if m.provenance.sentence == sentence and m is not obj
-                      and m.entity.key != obj.entity.key and rule.subject_ok(m.entity.cls)]
-        if candidates:
-            subj = min(candidates, key=lambda m: abs(m.start - obj.start))
-            yield Relation(subj.entity.key, rule.property, obj.entity.key, _evidence(obj, rule))
+        for template in rule.patterns:
+            for match in _regex(rule, template, group, o).finditer(masked):
+                if match.groupdict().get("s"):
+                    subj = ord(match.group("s")) - _SLOT0
+                else:
+                    subj = _nearest_subject(rule, group, o, match.start())
+                if subj is None:
+                    continue
+                role = match.group("cue") if rule.role and "cue" in match.groupdict() else None
+                evidence = replace(obj.provenance, rule=rule.id, confidence=rule.confidence, role=role)
+                for s in _conjuncts(masked, subj, group, rule.subject_ok):
+                    subject = group[s].entity
+                    if rule.through and resolve is not None:
+                        subject = _name_head(group[s], resolve) or subject
+                    for t in _conjuncts(masked, o, group, rule.object_ok):
+                        if subject.key != group[t].entity.key:
+                            yield Relation(subject.key, rule.property, group[t].entity.key, evidence)
+                break
 
 
-def _apposition(rule: Rule, mentions: list[Mention]) -> Iterator[Relation]:
-    for first, second in zip(mentions, mentions[1:]):
-        if first.end == second.start and rule.object_ok(first.entity.cls) and rule.subject_ok(second.entity.cls) \
-                and first.entity.key != second.entity.key:
-            yield Relation(second.entity.key, rule.property, first.entity.key, _evidence(second, rule))
+def _nearest_subject(rule: Rule, group: list[Mention], o: int, at: int) -> int | None:
+    """The last mention of a subject class before the object: the topic the clause goes on about."""
+    before = [n for n in range(o) if rule.subject_ok(group[n].entity.cls)
+              and group[n].entity.key != group[o].entity.key]
+    return before[-1] if before else None
+
+
+def _conjuncts(masked: str, n: int, group: list[Mention], ok: Callable[[str], bool]) -> list[int]:
+    """The mention and those of its kind listed with it: A、B和C."""
+    out = [n]
+    for step in (-1, 1):
+        i = masked.index(chr(_SLOT0 + n))
+        while True:
+            j = _joined(masked, i, step)
+            if j is None:
+                break
+            k = ord(masked[j]) - _SLOT0
+            if not ok(group[k].entity.cls) or coarse(group[k].entity.cls) != coarse(group[n].entity.cls):
+                break
+            out.append(k)
+            i = j
+    return sorted(set(out))
+
+
+def _joined(masked: str, i: int, step: int) -> int | None:
+    for word in AND:
+        j = i + step * (len(word) + 1)
+        lo, hi = (j + 1, i) if step < 0 else (i + 1, j)
+        if 0 <= j < len(masked) and masked[lo:hi] == word and ord(masked[j]) >= _SLOT0:
+            return j
+    return None
+
+
+# --- name, hierarchy and byline rules -------------------------------------------------------------------------------
+
+def _resolver(mentions: list[Mention], lookup: Lookup | None) -> Lookup:
+    seen = {}
+    for m in mentions:
+        for name in (m.text, m.entity.label, *m.entity.aliases):
+            seen.setdefault(name, m.entity)
+
+    def resolve(name: str) -> Entity | None:
+        return seen.get(name) or (lookup(name) if lookup else None)
+
+    return resolve
+
+
+_ENDS = re.compile(r"[“”\"「」《》]")
+_DASH = re.compile(r"\s*[—–\-－~至]+\s*")
+
+
+def _name(rule: Rule, mentions: list[Mention], resolve: Lookup) -> Iterator[Relation]:
+    done = set()
+    for m in mentions:
+        entity = m.entity
+        if not rule.subject_ok(entity.cls) or entity.key in done:
+            continue
+        done.add(entity.key)
+        found = _PARTS[rule.part](rule, m.text, resolve)
+        evidence = replace(m.provenance, rule=rule.id, confidence=rule.confidence)
+        for prop, other in found:
+            if other.key != entity.key:
+                yield Relation(other.key, prop, entity.key, evidence) if rule.inverse else \
+                    Relation(entity.key, prop, other.key, evidence)
+
+
+def _prefix(rule: Rule, name: str, resolve: Lookup) -> list[tuple[str, Entity]]:
+    """The longest known name of an object class that starts the subject's name and leaves some of it over."""
+    name = _ENDS.sub("", name)
+    for cut in range(len(name) - 1, 1, -1):
+        other = resolve(name[:cut])
+        if other is not None and rule.object_ok(other.cls):
+            return [(rule.property, other)]
+    return []
+
+
+def _endpoints(rule: Rule, name: str, resolve: Lookup) -> list[tuple[str, Entity]]:
+    """义乌—宁波海铁联运: the known places on either side of the dash."""
+    m = re.search(r"([\u4e00-\u9fffA-Za-z]{2,})" + _DASH.pattern + r"([\u4e00-\u9fffA-Za-z]{2,})", _ENDS.sub("", name))
+    if not m:
+        return []
+    first = _longest(m.group(1), resolve, rule, from_end=True)
+    last = _longest(m.group(2), resolve, rule, from_end=False)
+    out = []
+    if first is not None:
+        out.append((rule.property, first))
+    if last is not None:
+        out.append((rule.property_end or rule.property, last))
+    return out
+
+
+def _longest(text: str, resolve: Lookup, rule: Rule, *, from_end: bool) -> Entity | None:
+    for size in range(len(text), 1, -1):
+        piece = text[-size:] if from_end else text[:size]
+        other = resolve(piece)
+        if other is not None and rule.object_ok(other.cls):
+            return other
+    return None
+
+
+def _contains(rule: Rule, name: str, resolve: Lookup) -> list[tuple[str, Entity]]:
+    """The last known name of an object class written inside the subject's name (《义乌市…方案》 -> 义乌市)."""
+    name = _ENDS.sub("", name)
+    best = None
+    for end in range(len(name), 1, -1):
+        for start in range(0, end - 1):
+            if end - start == len(name):
+                continue
+            other = resolve(name[start:end])
+            if other is not None and rule.object_ok(other.cls):
+                best = other
+                break
+        if best is not None:
+            return [(rule.property, best)]
+    return []
+
+
+_PLACE_PREFIX = Rule("place-prefix", "locatedIn", frozenset(), frozenset({"City", "County", "Town"}))
+_PARTS = {"prefix": _prefix, "endpoints": _endpoints, "contains": _contains}
 
 
 def _hierarchy(rule: Rule, mentions: list[Mention]) -> Iterator[Relation]:
-    keys = {m.entity.key for m in mentions}
-    seen = set()
+    found = {}
     for m in mentions:
-        parent = m.entity.parent
-        if parent in keys and rule.subject_ok(m.entity.cls) and m.entity.key not in seen:
-            seen.add(m.entity.key)
-            yield Relation(m.entity.key, rule.property, parent, _evidence(m, rule))
+        found.setdefault(m.entity.key, m)
+    for key, m in found.items():
+        parent = found.get(m.entity.parent or "")
+        if parent is not None and rule.subject_ok(m.entity.cls) and rule.object_ok(parent.entity.cls):
+            yield Relation(key, rule.property, parent.entity.key, replace(m.provenance, rule=rule.id,
+                                                                           confidence=rule.confidence))
 
 
-def _evidence(mention: Mention, rule: Rule):
-    return replace(mention.provenance, rule=rule.id, confidence=rule.confidence)
+def _byline(rule: Rule, mentions: list[Mention], article: Article) -> Iterator[Relation]:
+    if not article.publisher:
+        return
+    publisher = next((m for m in mentions if article.publisher in (m.text, m.entity.label)
+                      and rule.object_ok(m.entity.cls)), None)
+    if publisher is None:
+        return
+    done = set()
+    for m in mentions:
+        if m.text in article.authors and rule.subject_ok(m.entity.cls) and m.entity.key not in done:
+            done.add(m.entity.key)
+            yield Relation(m.entity.key, rule.property, publisher.entity.key,
+                           replace(m.provenance, rule=rule.id, confidence=rule.confidence, role="记者"))
 
 
-def _ends_near(before: str, cue: str, gap: int) -> bool:
-    i = before.rfind(cue)
-    return i >= 0 and len(before) - (i + len(cue)) <= gap
+def credit_mentions(article: Article, mentions: list[Mention], sentence_at, *, publisher_cls: str = "Organization",
+                    key: Callable[[str], str] = lambda s: s, lookup: Lookup | None = None) -> list[Mention]:
+    """Mentions for the byline's people and outlet where the text names them and the entity finder did not.
 
+    The outlet is found the first time its name stands in the text; each person the first time theirs does.
+    """
+    taken = [(m.start, m.end) for m in mentions]
+    out = []
 
-def _starts_near(after: str, cue: str, gap: int) -> bool:
-    i = after.find(cue)
-    return 0 <= i <= gap
+    def add(name: str, cls: str) -> None:
+        for found in re.finditer(re.escape(name), article.text):
+            start, end = found.span()
+            if any(s < end and start < e for s, e in taken):
+                if any(m.start == start and m.end == end for m in mentions):
+                    return          # already a mention of its own
+                continue
+            known = lookup(name) if lookup else None
+            entity = known if known is not None else Entity(key=key(name), label=name, cls=cls)
+            prov = Provenance(article.doc_id, sentence_at(start), rule=f"byline:{cls}", confidence=0.9,
+                              reported_on=article.date)
+            out.append(Mention(entity, start, end, name, prov))
+            taken.append((start, end))
+            return
+
+    if article.publisher and len(article.publisher) >= 2:
+        add(article.publisher, publisher_cls)
+    for name in dict.fromkeys((*article.authors, *article.photographers)):
+        if len(name) >= 2:
+            add(name, "Person")
+    return out
