@@ -668,3 +668,32 @@ def test_graph_builder_output_conforms(onto, shapes):
     data = Graph().parse(data=data.serialize(format="nt"), format="nt")
     conforms, _, report = violations(data, shapes, onto)
     assert conforms, report
+
+
+# --------------------------------------------------------------------------- examples/gold
+
+EXAMPLE_GOLD = sorted((ROOT / "examples" / "gold").glob("*.gold.json"))
+
+
+@pytest.mark.parametrize("path", EXAMPLE_GOLD, ids=[p.name for p in EXAMPLE_GOLD])
+def test_example_gold_speaks_the_ontology(onto, path):
+    """The facts the example articles state use only classes, properties and units kg.ttl declares."""
+    import json
+
+    gold = json.loads(path.read_text(encoding="utf-8"))
+    assert (ROOT / "examples" / gold["doc"]).exists()
+    entity_classes = {local(c) for c in onto.transitive_subjects(RDFS.subClassOf, KG.Entity)} - {"Entity"}
+    assert {e["type"] for e in gold["entities"]} <= entity_classes
+    names = {n for e in gold["entities"] for n in (e["name"], *e["aliases"])}
+    assert {r["p"] for r in gold["relations"]} <= properties(onto)
+    assert [r for r in gold["relations"] if r["s"] not in names or r["o"] not in names] == []
+    assert {o["unit"] for o in gold["observations"]} <= {local(u) for u in onto.subjects(RDF.type, KG.Unit)}
+    assert [o for o in gold["observations"] if o["subject"] is not None and o["subject"] not in names] == []
+
+
+def test_examples_cover_every_core_relation():
+    import json
+
+    stated = {r["p"] for p in EXAMPLE_GOLD for r in json.loads(p.read_text(encoding="utf-8"))["relations"]}
+    assert {"locatedIn", "partOf", "departsFrom", "destination", "via", "connects", "operatedBy", "issuedBy",
+            "appliesTo", "exportsTo", "affiliatedWith"} - stated == set()
