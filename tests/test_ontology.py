@@ -697,3 +697,14 @@ def test_examples_cover_every_core_relation():
     stated = {r["p"] for p in EXAMPLE_GOLD for r in json.loads(p.read_text(encoding="utf-8"))["relations"]}
     assert {"locatedIn", "partOf", "departsFrom", "destination", "via", "connects", "operatedBy", "issuedBy",
             "appliesTo", "exportsTo", "affiliatedWith"} - stated == set()
+
+
+def test_every_term_the_code_uses_is_declared(onto):
+    """kg.vocab's closed namespace, and every KG.<name> written in kg/, name terms kg.ttl declares."""
+    vocab = pytest.importorskip("kg.vocab")
+    known = {local(s) for s in onto.subjects() if str(s).startswith(str(KG))}
+    names = set(vocab.ENTITY_CLASSES + vocab.CORE_PROPERTIES + vocab.UNITS + vocab.OTHER_TERMS)
+    for path in (ROOT / "kg").rglob("*.py"):
+        names |= set(re.findall(r"\bKG\.([A-Za-z_]\w*)", path.read_text(encoding="utf-8")))
+    assert vocab.KG_NS == str(KG)
+    assert names - known == set()
