@@ -1,22 +1,32 @@
-"""The ``kg_entities`` pipeline component: gazetteer names and head-word patterns become ``doc.ents``.
+"""The ``kg_entities`` pipeline component: gazetteer names and rule-found names become ``doc.ents``.
 
-Gazetteer names are matched on characters, so a name is found even where the segmenter glued it to a neighbour; the Doc
-is then re-cut at every name's edges. Overlaps resolve to the longest span (a nested name such as 义乌 inside
-义乌国际商贸城 is not a mention of its own); on equal length the gazetteer wins. Each span's ``kb_id_`` is the canonical
-key of the thing it names.
+Gazetteer names are matched on characters, so a name is found even where the segmenter glued it to a neighbour; a
+match that cuts a word on both sides (资兴 in 投资兴业) is not a name. Rule-found names come from
+``kg.nlp.patterns``. Overlaps resolve to the longest span (a nested name such as 义乌 inside 义乌国际商贸城 is not a
+mention of its own); on equal length the gazetteer wins. Each span's ``kb_id_`` is the canonical key of the thing it
+names (``kg.nlp.canonical``): a rule-found name that the gazetteer knows (up to width, case and quotes) takes the
+gazetteer's key and class, and a short form the document declares (以下简称“Y”) takes the full name's key.
 """
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from kg.nlp.align import split_at
+from kg.nlp.canonical import canonical_key, short_forms, surface_key
 from kg.nlp.gazetteer import Gazetteer
 from kg.nlp.patterns import HeadPatterns
 from kg.nlp.text import fold
 from kg.paths import ontology_dir
+
+# Names shorter than this stay out of pkuseg's user dictionary: a short place alias forced into the segmenter glues
+# ordinary words (投资兴业 -> 投|资兴|业); pkuseg segments common short names well on its own.
+USER_DICT_MIN_CHARS = 3
+
+GAZETTEER, RULE = 0, 1
 
 
 @Language.factory("kg_entities", assigns=["doc.ents"])
@@ -24,29 +34,39 @@ def make_entities(nlp: Language, name: str) -> "EntityFinder":
     return EntityFinder(name)
 
 
-def canonical_key(text: str) -> str:
-    """The key of a name no gazetteer knows: its folded form without spaces."""
-    return "".join(fold(text).split())
-
-
 class EntityFinder:
     def __init__(self, name: str):
         self.name = name
         self.gazetteer = Gazetteer([])
         self.patterns: HeadPatterns | None = None
+        self._surfaces: dict[str, str] = {}
 
     def initialize(self, get_examples=None, *, nlp=None, ontology: str | None = None):
         folder = Path(ontology) if ontology else ontology_dir()
         self.gazetteer = Gazetteer.load(folder / "gazetteer")
         self.patterns = HeadPatterns.load(folder / "patterns.yml")
+        self._surfaces = {}
+        for entity in self.gazetteer.entities.values():
+            for surface in (entity.label, *entity.aliases):
+                self._surfaces.setdefault(surface_key(surface), entity.key)
+        # what load_pipeline hands to pkuseg as its user dictionary
+        self.gazetteer.names = [n for n in self.gazetteer.names if len(n) >= USER_DICT_MIN_CHARS]
+
+    @property
+    def user_words(self) -> list[str]:
+        return self.gazetteer.names
 
     def __call__(self, doc: Doc) -> Doc:
         folded = fold(doc.text)
-        found = [(m.start, m.end, m.entity.cls, m.entity.key, 0) for m in self.gazetteer.find(folded)]
+        edges = {t.idx for t in doc} | {t.idx + len(t.text) for t in doc}
+        # a match that begins inside one word and ends inside another is not a name (资兴 in 投资|兴业)
+        found = [(m.start, m.end, m.entity.cls, m.entity.key, GAZETTEER)
+                 for m in self.gazetteer.find(folded) if m.start in edges or m.end in edges]
         doc = split_at(doc, [edge for start, end, *_ in found for edge in (start, end)])
         if self.patterns:
             for c in self.patterns.find(doc):
-                found.append((c.start, c.end, c.cls, canonical_key(doc.text[c.start:c.end]), 1))
+                found.append((c.start, c.end, *self._resolve(doc.text[c.start:c.end], c.cls), RULE))
+        found += self._declared_short_forms(doc.text, found)
         chosen = _longest_first(found)
         doc = split_at(doc, [edge for start, end, *_ in chosen for edge in (start, end)])
         spans = []
@@ -56,6 +76,25 @@ class EntityFinder:
                 spans.append(span)
         doc.ents = spans
         return doc
+
+    def _resolve(self, text: str, cls: str) -> tuple[str, str]:
+        """(class, key) of a rule-found name: the gazetteer's when it knows the name, else the name's own."""
+        key = self._surfaces.get(surface_key(text))
+        if key is not None:
+            return self.gazetteer.entities[key].cls, key
+        return cls, canonical_key(text, cls)
+
+    def _declared_short_forms(self, text: str, found: list[tuple]) -> list[tuple]:
+        """Every occurrence of a declared short form, with the key and class of the name it shortens."""
+        extra = []
+        for full_end, _, short in short_forms(text):
+            owners = [f for f in found if f[1] == full_end]
+            if not owners:
+                continue
+            owner = max(owners, key=lambda f: f[1] - f[0])
+            for m in re.finditer(re.escape(short), text):
+                extra.append((m.start(), m.end(), owner[2], owner[3], RULE))
+        return extra
 
 
 def _longest_first(found: list[tuple]) -> list[tuple]:

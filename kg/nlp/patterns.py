@@ -1,6 +1,17 @@
-"""Names of open classes found by their head word (…有限公司, …片区, …班列), extending left over the name's own words."""
+"""Names of open classes found by rule, from ``ontology/patterns.yml``.
+
+- head words (…有限公司, …片区, …班列, …改革): the name is the head plus the words before it, extending left over the
+  name's own words (and over “quoted” or (bracketed) parts) and stopping at punctuation, numbers, spaces and stop words;
+- policy titles 《…》 whose last words say they are a document (…方案, …措施);
+- persons from their context: a byline or role word before (记者 X, 总经理 X), a cue after (X 摄, X 说), or a dateline
+  credit (…电 (X Y)); a person is then found wherever the same name recurs in the document;
+- Latin-script names followed by 平台 / 品牌.
+
+Every finder is a generator over a Doc yielding ``Candidate`` records; nothing here mutates the Doc.
+"""
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -8,7 +19,12 @@ from pathlib import Path
 import yaml
 from spacy.tokens import Doc
 
+from kg.errors import DataError
 from kg.nlp.text import is_han, is_latin
+
+OPENERS = {"”": "“", "’": "‘", "」": "「", "』": "『", ")": "(", "）": "（", "》": "《"}
+NAME_INNER = "—–-·+、"   # characters allowed inside a quoted or bracketed part of a name
+DIGITS = "0123456789０１２３４５６７８９.．"
 
 
 @dataclass(frozen=True)
@@ -20,45 +36,209 @@ class Candidate:
 
 
 @dataclass(frozen=True)
+class Persons:
+    surnames: frozenset[str]
+    compound_surnames: frozenset[str]
+    foreign_chars: frozenset[str]
+    before: tuple[str, ...]         # byline and role words a name follows
+    after: tuple[str, ...]          # words that follow a name (摄, 说)
+    not_names: frozenset[str]
+
+
+@dataclass(frozen=True)
 class HeadPatterns:
     heads: tuple[tuple[str, str], ...]     # (head, class), longest head first
     stop_words: frozenset[str]
+    generic: frozenset[str]                # words that alone before a head do not make a name (外贸公司)
     max_chars: int
     max_words: int
+    title_tails: tuple[str, ...] = ()
+    latin_heads: tuple[tuple[str, str], ...] = ()
+    persons: Persons | None = None
 
     @classmethod
     def load(cls, path: Path) -> "HeadPatterns":
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        heads = [(head, klass) for klass, words in data["heads"].items() for head in words]
-        heads.sort(key=lambda pair: -len(pair[0]))
-        return cls(tuple(heads), frozenset(data["stop_words"]), data["max_chars"], data["max_words"])
+        try:
+            heads = [(head, klass) for klass, words in data["heads"].items() for head in words]
+            heads.sort(key=lambda pair: -len(pair[0]))
+            stop = set(data["stop_words"]) | set(data.get("left_context", ()))
+            p = data.get("persons")
+            persons = Persons(
+                surnames=frozenset(p["surnames"]),
+                compound_surnames=frozenset(p.get("compound_surnames", ())),
+                foreign_chars=frozenset(p.get("foreign_chars", "")),
+                before=tuple(sorted(p["before"], key=len, reverse=True)),
+                after=tuple(sorted(p["after"], key=len, reverse=True)),
+                not_names=frozenset(p.get("not_names", ())),
+            ) if p else None
+            latin = [(head, klass) for klass, words in data.get("latin_heads", {}).items() for head in words]
+            return cls(tuple(heads), frozenset(stop), frozenset(data.get("generic", ())), data["max_chars"],
+                       data["max_words"], tuple(data.get("title_tails", ())), tuple(latin), persons)
+        except (KeyError, TypeError) as error:
+            raise DataError(f"[E020] {path}: missing or malformed key {error}; see the comments in that file") from None
+
+    # ------------------------------------------------------------------------------------------------ all finders
 
     def find(self, doc: Doc) -> Iterator[Candidate]:
-        for token in doc:
-            for head, klass in self.heads:
-                if token.text.endswith(head):
-                    start = self._extend_left(doc, token.i, head)
-                    if start is not None:
-                        yield Candidate(doc[start].idx, token.idx + len(token.text), klass, f"head:{klass}")
-                    break
+        yield from self.find_heads(doc)
+        yield from self.find_titles(doc)
+        yield from self.find_latin(doc)
+        yield from self.find_persons(doc)
 
-    def _extend_left(self, doc: Doc, i: int, head: str) -> int | None:
-        """Index of the first word of the name ending at token ``i``, or None when nothing stands before the head."""
-        token = doc[i]
-        start, chars, words = i, len(token.text), 1
-        while start > 0 and words < self.max_words:
-            prev = doc[start - 1]
-            if prev.whitespace_ and not is_latin(prev.text[-1]):
+    # -------------------------------------------------------------------------------------------------- head words
+
+    def find_heads(self, doc: Doc) -> Iterator[Candidate]:
+        text = doc.text
+        ends = {t.idx + len(t.text) for t in doc}
+        starts = {t.idx: t.i for t in doc}
+        token_at = _token_index(doc)
+        for head, klass in self.heads:
+            for m in re.finditer(re.escape(head), text):
+                h, e = m.start(), m.end()
+                if e not in ends:
+                    continue          # the head is the start of a longer word (口岸城市 is not a 口岸)
+                start = self._extend_left(doc, h, starts, token_at)
+                if start is None:
+                    continue
+                yield Candidate(start, e, klass, f"head:{head}")
+
+    def _extend_left(self, doc: Doc, h: int, starts: dict[int, int], token_at: list[int]) -> int | None:
+        """Where the name whose head starts at character ``h`` begins, or None when no name stands before it."""
+        text = doc.text
+        pos = h
+        if h not in starts:                       # the head begins inside a token: 金东区|块 -> 金东区块
+            t = doc[token_at[h]]
+            prefix = text[t.idx:h]
+            if not all(is_han(c) or is_latin(c) for c in prefix) or prefix in self.stop_words:
+                return None
+            pos = t.idx
+        words = []                                # the words taken, left to right order reversed
+        while pos > 0 and len(words) < self.max_words:
+            t = doc[token_at[pos - 1]]
+            w = text[t.idx:pos]
+            if t.whitespace_ and not is_latin(w[-1]):
                 break
-            if not _is_name_word(prev.text) or prev.text in self.stop_words:
+            if w[-1] in OPENERS:                  # a “quoted” or (bracketed) part of the name
+                open_at = text.rfind(OPENERS[w[-1]], max(0, pos - 14), pos - 1)
+                inner = text[open_at + 1:pos - 1] if open_at >= 0 else ""
+                if not inner or not all(is_han(c) or is_latin(c) or c in NAME_INNER for c in inner):
+                    break
+                if h - open_at > self.max_chars:
+                    break
+                words.append(text[open_at:pos])
+                pos = open_at
+                continue
+            if not _is_name_word(w) or w in self.stop_words or (len(w) > 1 and w[-1] in "了着过的地得"):
+                if not self._glued_function_word(doc, t, w):
+                    break
+            if h - t.idx > self.max_chars:
                 break
-            if chars + len(prev.text) > self.max_chars:
-                break
-            start, chars, words = start - 1, chars + len(prev.text), words + 1
-        if start == i and len(token.text) == len(head):
+            words.append(w)
+            pos = t.idx
+        while words and words[-1] in self.stop_words:
+            pos += len(words.pop())
+        if not words:
             return None
-        return start
+        if all(w in self.generic for w in words):
+            return None
+        return pos
+
+    def _glued_function_word(self, doc: Doc, t, w: str) -> bool:
+        """A one-character function word inside a run of single characters is part of an unknown name (盈|和)."""
+        if len(w) != 1 or not is_han(w) or t.i == 0:
+            return False
+        prev = doc[t.i - 1]
+        return len(prev.text) == 1 and is_han(prev.text) and prev.text not in self.stop_words and not prev.whitespace_
+
+    # ------------------------------------------------------------------------------------------------ titles 《》
+
+    def find_titles(self, doc: Doc) -> Iterator[Candidate]:
+        for m in re.finditer(r"《([^《》\n]{2,40})》", doc.text):
+            if m.group(1).endswith(self.title_tails):
+                yield Candidate(m.start(), m.end(), "Policy", "title")
+
+    # ------------------------------------------------------------------------------------------ Latin-script names
+
+    def find_latin(self, doc: Doc) -> Iterator[Candidate]:
+        for head, klass in self.latin_heads:
+            for m in re.finditer(r"([A-Za-z][A-Za-z0-9]*(?:[ .&-][A-Za-z0-9]+)*)\s?" + re.escape(head), doc.text):
+                if m.start() > 0 and is_latin(doc.text[m.start() - 1]):
+                    continue
+                yield Candidate(m.start(1), m.end(1), klass, f"latin:{head}")
+
+    # ----------------------------------------------------------------------------------------------------- persons
+
+    def find_persons(self, doc: Doc) -> Iterator[Candidate]:
+        if not self.persons:
+            return
+        text = doc.text
+        found: dict[str, str] = {}
+        for name, rule in self._person_names(doc):
+            found.setdefault(name, rule)
+        for name, rule in found.items():
+            for m in re.finditer(re.escape(name), text):
+                # a two-character name inside running text is too likely part of a word, unless a cue stands before
+                if len(name) == 2 and m.start() and is_han(text[m.start() - 1]) and not self._ends_cue(text, m.start()):
+                    continue
+                yield Candidate(m.start(), m.end(), "Person", rule)
+
+    def _ends_cue(self, text: str, i: int) -> bool:
+        return any(text.endswith(cue, 0, i) for cue in self.persons.before)
+
+    def _person_names(self, doc: Doc) -> Iterator[tuple[str, str]]:
+        p = self.persons
+        text = doc.text
+        for t in doc:
+            w = t.text
+            # a role or byline word, then one or more names separated by spaces or 、
+            cue = next((c for c in p.before if w.endswith(c)), None)
+            if cue is not None:
+                j = t.i + 1
+                while j < len(doc):
+                    name = doc[j].text
+                    if name in ("：", ":", "、") or not name.strip():
+                        j += 1
+                        continue
+                    if not self.looks_like_name(name, strong=True):
+                        break
+                    yield name, f"person:{cue}"
+                    if not (doc[j].whitespace_ or (j + 1 < len(doc) and doc[j + 1].text in ("、", " ", "\u3000"))):
+                        break
+                    j += 1
+            # a name, then a cue after it (摄, 说, 表示)
+            if self.looks_like_name(w, strong=False) and t.i + 1 < len(doc):
+                nxt = doc[t.i + 1].text
+                if any(nxt.startswith(c) for c in p.after):
+                    yield w, "person:after"
+        # dateline credits: …电 (A B) / …讯 (记者 A)
+        for m in re.finditer(r"[电讯]\s?[(（]([^()（）\n]{2,30})[)）]", text):
+            for name in re.split(r"[\s、，,]+", m.group(1)):
+                name = name.removeprefix("记者").removeprefix("通讯员")
+                if self.looks_like_name(name, strong=True):
+                    yield name, "person:dateline"
+
+    def looks_like_name(self, w: str, *, strong: bool) -> bool:
+        """A Chinese name (surname + one or two characters) or, after a strong cue, a transliterated one."""
+        p = self.persons
+        if not 2 <= len(w) <= 4 or not all(is_han(c) for c in w) or w in p.not_names or w in self.stop_words:
+            return False
+        if w[:2] in p.compound_surnames and len(w) in (3, 4):
+            return True
+        if w[0] in p.surnames and len(w) <= 3:
+            return True
+        return strong and len(w) >= 3 and all(c in p.foreign_chars for c in w)
 
 
 def _is_name_word(text: str) -> bool:
-    return all(is_han(ch) or is_latin(ch) or ch in "()（）" for ch in text) and not text.isdigit()
+    return all(is_han(ch) or is_latin(ch) for ch in text) and not text.isdigit()
+
+
+def _token_index(doc: Doc) -> list[int]:
+    """For each character offset, the index of the token holding it."""
+    index = [0] * (len(doc.text) + 1)
+    for t in doc:
+        for k in range(t.idx, t.idx + len(t.text) + len(t.whitespace_)):
+            index[k] = t.i
+    index[len(doc.text)] = len(doc) - 1 if len(doc) else 0
+    return index
