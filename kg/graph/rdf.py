@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterator
+from decimal import Decimal
 from urllib.parse import quote
 
 from rdflib import Literal, URIRef
@@ -37,7 +38,8 @@ def _digest(*parts: object) -> str:
 
 def observation_iri(obs: Observation) -> URIRef:
     """The same statistic stated by two articles is one node with two pieces of evidence."""
-    return ID_NS[f"obs/{_digest(obs.subject, obs.indicator, obs.value, obs.unit, obs.period)}"]
+    return ID_NS[f"obs/{_digest(obs.subject, obs.indicator, obs.value, obs.unit, obs.period, obs.period_start,
+                                 obs.period_end)}"]
 
 
 def label_literal(text: str) -> Literal:
@@ -83,7 +85,7 @@ def evidence_triples(prov: Provenance, statement: Triple | None, node: URIRef) -
     yield node, RDF.type, KG.Evidence
     yield node, KG.sentence, sentence
     yield node, KG.rule, Literal(prov.rule)
-    yield node, KG.confidence, Literal(round(prov.confidence, 3), datatype=XSD.decimal)
+    yield node, KG.confidence, Literal(Decimal(str(round(prov.confidence, 3))), datatype=XSD.decimal)
     if prov.reported_on:
         yield node, KG.reportedOn, Literal(prov.reported_on, datatype=XSD.date)
     if prov.role:
