@@ -29,11 +29,13 @@ class FigureFinder:
     def __init__(self, units: dict[str, tuple[str, Decimal]]):
         self.units = units
         words = sorted(units, key=len, reverse=True)
+        unit = "|".join(re.escape(w) for w in words)
         self._pattern = re.compile(
             r"(?P<qual>" + "|".join(QUALIFIERS) + r")?"
+            r"(?:(?P<lo>\d+(?:\.\d+)?)(?P<lounit>" + unit + r")?(?:至|到|—|-|~|－)(?=\d))?"
             r"(?P<num>\d+(?:[.,]\d+)*|[一二两三四五六七八九十]+)"
             r"(?P<mag>[万亿千百]{0,2})(?P<more>多|余)?"
-            r"(?P<unit>" + "|".join(re.escape(w) for w in words) + ")"
+            r"(?P<unit>" + unit + ")"
         )
 
     @classmethod
@@ -43,20 +45,42 @@ class FigureFinder:
 
     def find(self, text: str):
         for m in self._pattern.finditer(text):
-            if m.start("num") > 0 and (text[m.start("num") - 1].isdigit() or text[m.start("num") - 1] == "."):
+            start = m.start("lo") if m.group("lo") else m.start("num")
+            if start > 0 and (text[start - 1].isdigit() or text[start - 1] in ".．/"):
                 continue
-            unit_word = m.group("unit")
-            number = m.group("num")
-            if unit_word == "年" and (len(number) == 4 or not m.group("more")):
-                continue          # 2024年 is a date, and 10年 mostly a span of time mentioned in passing
+            unit_word, number = m.group("unit"), m.group("num")
+            if not _is_statistic(text, m.start("num"), number, unit_word, m.group("more")):
+                continue
             value = parse_number(number)
             if value is None:
                 continue
+            scale = Decimal(1)
             for ch in m.group("mag"):
-                value *= _MAGNITUDE[ch]
+                scale *= _MAGNITUDE[ch]
             code, multiplier = self.units[unit_word]
             qualifier = m.group("qual") or ("多" if m.group("more") else None)
-            yield Figure(m.start(), m.end(), _normal(value * multiplier), code, qualifier, m.group(0))
+            if m.group("lo"):     # 3至4列, 2班至3班: the low end is a figure of its own
+                low = Decimal(m.group("lo")) * scale * multiplier
+                yield Figure(m.start("lo"), m.end("lo") + len(m.group("lounit") or ""), _normal(low), code,
+                             "下限", text[m.start("lo"):m.end("lo")] + (m.group("lounit") or unit_word))
+                qualifier = qualifier or "上限"
+            yield Figure(m.start(), m.end(), _normal(value * scale * multiplier), code, qualifier, m.group(0))
+
+
+_PERIOD_BEFORE = ("前", "头", "近", "后", "首")
+
+
+def _is_statistic(text: str, at: int, number: str, unit: str, more: str | None) -> bool:
+    """Leave out numbers that are dates, durations in passing or the article 一 (一列班列 is not a statistic)."""
+    before = text[max(at - 2, 0):at]
+    if unit == "年":
+        return before.endswith("连续") and not more    # 连续11年 is a figure; 2024年, 10多年 are not
+    if unit == "个月" and before[-1:] in _PERIOD_BEFORE:
+        return False                                       # 前10个月 is a period
+    if not number[0].isdigit() and unit not in ("倍", "周年"):
+        value = parse_number(number)
+        return value is not None and value > 10           # 一家, 两个国家: words, not statistics
+    return True
 
 
 def parse_number(text: str) -> Decimal | None:

@@ -1,35 +1,58 @@
-"""Statistics: every figure with a unit becomes an Observation with its indicator, period and subject."""
+"""Statistics: every figure with a unit becomes an Observation with its indicator, period and subject.
+
+- indicator: the words of the clause before the figure (义乌全市进出口规模), without the period and the subject; a bare
+  change rate (同比增长 16.7%) borrows the indicator of the figure it changes (出口同比增长).
+- period: the last period phrase of the sentence before the figure, with dates where they can be derived (see
+  ``kg.extract.periods``).
+- subject: the entity the clause is about: the last eligible mention of the clause before the figure, else the first
+  of the sentence, else the subject of the sentence before in the same paragraph, else the document's main place.
+  Industries, countries and regions are not subjects (体育用品出口, 对东盟出口: they qualify the indicator), nor are
+  mentions governed by a preposition (对/与/较/比/向/占 …: 较排名第二的嘉兴高出).
+"""
 from __future__ import annotations
 
 import re
 from collections import Counter
 from collections.abc import Iterator
 
-from kg.extract.numbers import FigureFinder
+from kg.extract.numbers import Figure, FigureFinder
+from kg.extract.periods import PERIOD, find_period
 from kg.extract.sentences import SentenceIndex
-from kg.records import Article, Mention, Observation, Provenance
+from kg.records import Article, Mention, Observation, Provenance, Sentence
 from kg.vocab import coarse
 
-_CLAUSE_END = re.compile(r"[，,；;：:。！？!?、\n（(）)“”\"]")
-_PERIOD = re.compile(
-    r"(?:(?P<year>\d{4})年|(?P<rel>今年|去年|前年|明年))?"
-    r"(?P<part>\d{1,2}[—\-–~至到]\d{1,2}月|前\d{1,2}个月|[一二三四]季度|第[一二三四]季度|上半年|下半年|全年|\d{1,2}月(?:份)?)"
-    r"|(?P<year2>\d{4})年|(?P<rel2>今年|去年|前年)"
-)
-_SUBJECT_CLASSES = {"Place", "Zone", "Facility", "Route", "Platform", "Organization", "Person", "Brand", "Industry"}
+_CLAUSE_END = re.compile(r"[，,；;：:。！？!?\n（(）)“”\"「」]")
+_SUBJECT_CLASSES = {"Place", "Zone", "Facility", "Route", "Platform", "Organization", "Person", "Brand", "Policy",
+                    "Event"}
+_NOT_SUBJECTS = {"Country", "Region", "Industry"}
+_GOVERNED = re.compile(r"[对与较比向占往至]|低于|高于|超过|相比")
+_CHANGE = re.compile(r"^(同比|环比|比上年|较上年|较去年同期|比去年同期|分别|年均)?(增长|下降|增加|减少|提升|提高|回落|增速|"
+                     r"上升|下滑|降低|增幅|降幅|分别增长|分别下降)")
+_STRIP = " 　的了是为达到共约近超逾已和及与、等分别其中，,"
 
 
 def extract_observations(
     *, article: Article, sentences: SentenceIndex, mentions: list[Mention], figures: FigureFinder
 ) -> Iterator[Observation]:
-    main = _main_subject(mentions)
+    main = main_subject(mentions, article)
+    by_sentence: dict[int, list[Mention]] = {}
+    for m in mentions:
+        by_sentence.setdefault(m.provenance.sentence.start, []).append(m)
+    carried: str | None = None
+    previous: Sentence | None = None
     for sentence in sentences.sentences:
+        if previous is not None and "\n" in article.text[previous.end:sentence.start]:
+            carried = None                       # a new paragraph: nothing carries over
+        previous = sentence
+        here = sorted(by_sentence.get(sentence.start, []), key=lambda m: m.start)
+        last: tuple[Figure, str] | None = None
         for fig in figures.find(sentence.text):
-            start = sentence.start + fig.start
             clause_start = _clause_start(sentence.text, fig.start)
-            indicator = _indicator(sentence.text[clause_start:fig.start])
-            period = _period(sentence.text[:fig.start])
-            subject = _subject(mentions, sentence.start, start) or main
+            subject = _subject(here, sentence, clause_start, fig.start) or carried or main
+            indicator = _indicator(sentence.text[clause_start:fig.start], here, sentence)
+            if last is not None and (not indicator or _CHANGE.match(indicator)) and last[0].unit != fig.unit:
+                indicator = last[1] + (indicator or "")
+            period = find_period(sentence.text[:fig.start], article.date)
             yield Observation(
                 subject=subject,
                 indicator=indicator or fig.text,
@@ -37,10 +60,15 @@ def extract_observations(
                 unit=fig.unit,
                 text=fig.text,
                 qualifier=fig.qualifier,
-                period=period,
+                period=period.text if period else None,
+                period_start=period.start if period else None,
+                period_end=period.end if period else None,
                 provenance=Provenance(article.doc_id, sentence, rule=f"figure:{fig.unit}", confidence=0.7,
                                       reported_on=article.date),
             )
+            if fig.unit not in ("percent", "percentage_point", "times"):
+                last = (fig, _CHANGE.sub("", indicator) if indicator else "")
+            carried = subject if subject != main else carried
 
 
 def _clause_start(text: str, end: int) -> int:
@@ -48,22 +76,45 @@ def _clause_start(text: str, end: int) -> int:
     return starts[-1] if starts else 0
 
 
-def _indicator(text: str) -> str:
-    text = _PERIOD.sub("", text)
-    return text.strip(" 　的了是为达到共约近超")
+def _eligible(m: Mention, sentence: Sentence) -> bool:
+    if coarse(m.entity.cls) not in _SUBJECT_CLASSES or m.entity.cls in _NOT_SUBJECTS:
+        return False
+    local = m.start - sentence.start
+    window = sentence.text[max(0, _clause_start(sentence.text, local)):local][-6:]
+    return not _GOVERNED.search(window)
 
 
-def _period(text: str) -> str | None:
-    found = list(_PERIOD.finditer(text))
-    return found[-1].group(0) if found else None
+def _subject(here: list[Mention], sentence: Sentence, clause_start: int, figure_start: int) -> str | None:
+    before = [m for m in here if m.start - sentence.start < figure_start and _eligible(m, sentence)]
+    in_clause = [m for m in before if m.start - sentence.start >= clause_start]
+    if in_clause:
+        return in_clause[-1].entity.key
+    return before[0].entity.key if before else None
 
 
-def _subject(mentions: list[Mention], sentence_start: int, figure_start: int) -> str | None:
-    before = [m for m in mentions if sentence_start <= m.start < figure_start
-              and coarse(m.entity.cls) in _SUBJECT_CLASSES]
-    return before[-1].entity.key if before else None
+def _indicator(text: str, here: list[Mention], sentence: Sentence) -> str:
+    for m in here:                                   # the subject's name is not part of what is measured
+        if m.entity.cls not in _NOT_SUBJECTS:
+            text = text.replace(m.text, "")
+    text = PERIOD.sub(lambda p: "" if p.group(0) and _has_time(p.group(0)) else p.group(0), text)
+    text = re.sub(r"^(截至目前|目前|如今|其中|同时|此外|当前|全年|累计)", "", text.strip(_STRIP))
+    return text.strip(_STRIP)
 
 
-def _main_subject(mentions: list[Mention]) -> str | None:
-    places = Counter(m.entity.key for m in mentions if coarse(m.entity.cls) in ("Place", "Zone"))
-    return places.most_common(1)[0][0] if places else None
+def _has_time(text: str) -> bool:
+    return bool(re.search(r"年|月|季度|半年", text))
+
+
+def main_subject(mentions: list[Mention], article: Article) -> str | None:
+    """The place the article is about: the most mentioned place or zone (the title counts twice), first one on a tie."""
+    counts: Counter[str] = Counter()
+    first: dict[str, int] = {}
+    title_end = article.sentences[0].end if article.sentences else 0
+    for m in mentions:
+        if coarse(m.entity.cls) in ("Place", "Zone") and m.entity.cls not in _NOT_SUBJECTS:
+            counts[m.entity.key] += 2 if article.title and m.start < title_end and article.title in \
+                article.text[:title_end] else 1
+            first.setdefault(m.entity.key, m.start)
+    if not counts:
+        return None
+    return max(counts, key=lambda k: (counts[k], -first[k]))
