@@ -101,6 +101,8 @@ class HeadPatterns:
                 start = self._extend_left(doc, h, starts, token_at)
                 if start is None:
                     continue
+                if klass == "Route":
+                    start = self._route_origin(doc, start, starts, token_at)
                 yield Candidate(start, e, klass, f"head:{head}")
 
     def _extend_left(self, doc: Doc, h: int, starts: dict[int, int], token_at: list[int]) -> int | None:
@@ -129,7 +131,8 @@ class HeadPatterns:
                 words.append(text[open_at:pos])
                 pos = open_at
                 continue
-            if not _is_name_word(w) or w in self.stop_words or (len(w) > 1 and w[-1] in "了着过的地得"):
+            if (not _is_name_word(w) or w in self.stop_words or (len(w) > 1 and w[-1] in "了着过的地得")
+                    or _ORDINAL.match(w)):
                 if not self._glued_function_word(doc, t, w):
                     break
             if h - t.idx > self.max_chars:
@@ -144,9 +147,25 @@ class HeadPatterns:
             return None
         return pos
 
+    def _route_origin(self, doc: Doc, start: int, starts: dict[int, int], token_at: list[int]) -> int:
+        """A route names its origin too: 杭州至布达佩斯航线, 宁波—纽约航线 (the name stopped at 至 or the dash)."""
+        text = doc.text
+        k = start
+        while k > 0 and text[k - 1] in "—–-－":
+            k -= 1
+        if k == start and text.endswith(("至", "到"), 0, start):
+            k = start - 1
+        if k == start or k == 0:
+            return start
+        t = doc[token_at[k - 1]]
+        origin = text[t.idx:k]
+        if len(origin) >= 2 and _is_name_word(origin) and origin not in self.stop_words:
+            return t.idx
+        return start
+
     def _glued_function_word(self, doc: Doc, t, w: str) -> bool:
-        """A one-character function word inside a run of single characters is part of an unknown name (盈|和)."""
-        if len(w) != 1 or not is_han(w) or t.i == 0:
+        """和 inside a run of single characters is part of an unknown name (浙江盈|和 was one word to its owner)."""
+        if w != "和" or t.i == 0:
             return False
         prev = doc[t.i - 1]
         return len(prev.text) == 1 and is_han(prev.text) and prev.text not in self.stop_words and not prev.whitespace_
@@ -228,6 +247,9 @@ class HeadPatterns:
         if w[0] in p.surnames and len(w) <= 3:
             return True
         return strong and len(w) >= 3 and all(c in p.foreign_chars for c in w)
+
+
+_ORDINAL = re.compile(r"^第[一二三四五六七八九十百千零〇两0-9]+")
 
 
 def _is_name_word(text: str) -> bool:

@@ -1,0 +1,92 @@
+"""kg.nlp.patterns (through the kg_entities component): names found by rule, with exact boundaries."""
+from __future__ import annotations
+
+import pytest
+
+from kg.nlp.patterns import HeadPatterns
+from kg.paths import ontology_dir
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    import spacy
+
+    from kg.nlp import entities  # noqa: F401
+    from kg.nlp.segmenter import model_path
+
+    if not (model_path() / "weights.npz").is_file():
+        pytest.skip("pkuseg model missing: run `kg fetch-model`")
+    nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "pkuseg"}}})
+    finder = nlp.add_pipe("kg_entities")
+    finder.initialize(ontology=str(ontology_dir()))
+    nlp.tokenizer.initialize(pkuseg_model=str(model_path()), pkuseg_user_dict=finder.user_words or "default")
+    return nlp
+
+
+def ents(nlp, text):
+    return {(e.text, e.label_) for e in nlp(text).ents}
+
+
+MUST_MATCH = [
+    # companies and organisations by their heads, stopping at verbs, prepositions and function words
+    ("昨天，浙江华通供应链有限公司与客户签约。", "浙江华通供应链有限公司", "Company"),
+    ("我们走进宁波远洋国际物流有限公司的仓库。", "宁波远洋国际物流有限公司", "Company"),
+    ("记者从金华市商务局获悉，订单明显增加。", "金华市商务局", "GovernmentBody"),
+    ("根据嘉兴海关统计，出口继续增长。", "嘉兴海关", "GovernmentBody"),
+    ("温州市眼镜商会组织企业参展。", "温州市眼镜商会", "Association"),
+    # zones, facilities, routes
+    ("货物从衢州西站发出，运往欧洲。", "衢州西站", "Facility"),
+    ("这批货在舟山港装船。", "舟山港", "Facility"),
+    ("丽水经济技术开发区引进了三个项目。", "丽水经济技术开发区", "Zone"),
+    ("首趟“金甬”集装箱班列今天开出。", "“金甬”集装箱班列", "Route"),
+    ("杭州至布达佩斯全货机航线正式开通。", "杭州至布达佩斯全货机航线", "Route"),
+    # policies
+    ("省政府印发《关于加快跨境贸易发展的实施方案》。", "《关于加快跨境贸易发展的实施方案》", "Policy"),
+    ("当地推行仓单质押制度，企业融资更方便。", "仓单质押制度", "Policy"),
+    # industries and events
+    ("全市新能源汽车制造业增长迅速。", "新能源汽车制造业", "Industry"),
+    ("第十届五金博览会在永康开幕。", "五金博览会", "Event"),
+    # persons from bylines, roles and cues
+    ("记者 王小明 通讯员 李华", "王小明", "Person"),
+    ("记者 王小明 通讯员 李华", "李华", "Person"),
+    ("新的仓库已经投用。张建国摄", "张建国", "Person"),
+    ("公司总经理刘海涛说，订单排到了明年。", "刘海涛", "Person"),
+    ("来自埃及的客商阿米尔正在挑选灯具。", "阿米尔", "Person"),
+    # Latin-script platforms and brands
+    ("很多商户通过Temu平台销售。", "Temu", "Platform"),
+]
+
+
+@pytest.mark.parametrize("text, name, cls", MUST_MATCH)
+def test_must_match_with_exact_boundaries(nlp, text, name, cls):
+    assert (name, cls) in ents(nlp, text)
+
+
+MUST_NOT_MATCH = [
+    ("一家外贸公司发来订单。", "外贸公司"),               # a description, not a name
+    ("货物经铁路口岸出境。", "铁路口岸"),
+    ("形成了新的发展格局。", "格局"),                     # 局 ends an ordinary word
+    ("欢迎外商来华投资兴业。", "资兴"),                   # a county alias cut out of two words
+    ("这里是重要的口岸城市。", "口岸"),                   # the head starts a longer word
+    ("我们走进宁波远洋国际物流有限公司的仓库。", "走进宁波远洋国际物流有限公司"),
+    ("《人民日报》报道了这件事。", "《人民日报》"),        # a newspaper is not a policy
+    ("负责人表示，今年订单增加。", "表示"),
+]
+
+
+@pytest.mark.parametrize("text, name", MUST_NOT_MATCH)
+def test_must_not_match(nlp, text, name):
+    assert name not in {e.text for e in nlp(text).ents}
+
+
+@pytest.mark.parametrize("word, strong, expected", [
+    ("王小明", False, True),
+    ("欧阳青", False, True),
+    ("阿米尔", True, True),
+    ("阿米尔", False, False),    # a transliterated name needs a cue before it
+    ("方面", False, False),       # a surname character starting an ordinary word
+    ("表示", True, False),
+])
+def test_looks_like_name(word, strong, expected):
+    patterns = HeadPatterns.load(ontology_dir() / "patterns.yml")
+    assert patterns.looks_like_name(word, strong=strong) is expected
