@@ -55,6 +55,7 @@ class HeadPatterns:
     title_tails: tuple[str, ...] = ()
     latin_heads: tuple[tuple[str, str], ...] = ()
     persons: Persons | None = None
+    not_heads: frozenset[str] = frozenset()
 
     @classmethod
     def load(cls, path: Path) -> "HeadPatterns":
@@ -74,7 +75,8 @@ class HeadPatterns:
             ) if p else None
             latin = [(head, klass) for klass, words in data.get("latin_heads", {}).items() for head in words]
             return cls(tuple(heads), frozenset(stop), frozenset(data.get("generic", ())), data["max_chars"],
-                       data["max_words"], tuple(data.get("title_tails", ())), tuple(latin), persons)
+                       data["max_words"], tuple(data.get("title_tails", ())), tuple(latin), persons,
+                       frozenset(data.get("not_heads", ())))
         except (KeyError, TypeError) as error:
             raise DataError(f"[E020] {path}: missing or malformed key {error}; see the comments in that file") from None
 
@@ -98,6 +100,8 @@ class HeadPatterns:
                 h, e = m.start(), m.end()
                 if e not in ends:
                     continue          # the head is the start of a longer word (口岸城市 is not a 口岸)
+                if text[max(0, h - 1):e] in self.not_heads or text[h:e] in self.not_heads:
+                    continue          # an ordinary word that ends like a head (格局, 布局)
                 start = self._extend_left(doc, h, starts, token_at)
                 if start is None:
                     continue
@@ -112,7 +116,9 @@ class HeadPatterns:
         if h not in starts:                       # the head begins inside a token: 金东区|块 -> 金东区块
             t = doc[token_at[h]]
             prefix = text[t.idx:h]
-            if not all(is_han(c) or is_latin(c) for c in prefix) or prefix in self.stop_words:
+            if not _is_name_word(prefix) or prefix in self.stop_words or text[t.idx:h + 1] in self.not_heads:
+                return None
+            if h - t.idx < 2 and len(text) > h and self._one_char_head(text, h):
                 return None
             pos = t.idx
         words = []                                # the words taken, left to right order reversed
@@ -146,6 +152,9 @@ class HeadPatterns:
         if all(w in self.generic for w in words):
             return None
         return pos
+
+    def _one_char_head(self, text: str, h: int) -> bool:
+        return any(head == text[h] for head, _ in self.heads if len(head) == 1)
 
     def _route_origin(self, doc: Doc, start: int, starts: dict[int, int], token_at: list[int]) -> int:
         """A route names its origin too: 杭州至布达佩斯航线, 宁波—纽约航线 (the name stopped at 至 or the dash)."""
@@ -253,7 +262,10 @@ _ORDINAL = re.compile(r"^第[一二三四五六七八九十百千零〇两0-9]+"
 
 
 def _is_name_word(text: str) -> bool:
-    return all(is_han(ch) or is_latin(ch) for ch in text) and not text.isdigit()
+    """Han or Latin letters; digits only inside a Latin code (X8020), never a year or a count (2021年, 60余项)."""
+    if not all(is_han(ch) or is_latin(ch) for ch in text):
+        return False
+    return not any(ch.isdigit() for ch in text) or any(ch.isascii() and ch.isalpha() for ch in text)
 
 
 def _token_index(doc: Doc) -> list[int]:
