@@ -58,7 +58,9 @@ class FigureFinder:
             for ch in m.group("mag"):
                 scale *= _MAGNITUDE[ch]
             code, multiplier = self.units[unit_word]
-            qualifier = m.group("qual") or ("多" if m.group("more") else None)
+            qualifier = m.group("qual") or m.group("more")
+            if text[max(0, m.start() - 2):m.start()] == "零下":
+                value = -value
             if m.group("lo"):     # 3至4列, 2班至3班: the low end is a figure of its own
                 low = Decimal(m.group("lo")) * scale * multiplier
                 yield Figure(m.start("lo"), m.end("lo") + len(m.group("lounit") or ""), _normal(low), code,

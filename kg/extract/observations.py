@@ -28,6 +28,10 @@ _NOT_SUBJECTS = {"Country", "Region", "Industry"}
 _GOVERNED = re.compile(r"[对与较比向占往至]|低于|高于|超过|相比")
 _CHANGE = re.compile(r"^(同比|环比|比上年|较上年|较去年同期|比去年同期|分别|年均)?(增长|下降|增加|减少|提升|提高|回落|增速|"
                      r"上升|下滑|降低|增幅|降幅|分别增长|分别下降)")
+# an organisation that reports the figure is its source, not its subject (义乌海关发布消息称, 中新网 义乌7月22日电)
+_SOURCE = re.compile(r"\s*(?:\S{0,6}\d{1,2}月\d{1,2}日)?\s*(?:发布|公布|消息|数据|电|讯|记者|报道|介绍|表示|称|说|了解|统计|显示|"
+                     r"相关负责人|负责人|指出|透露|获悉)")
+TOPIC = 0
 _STRIP = " 　的了是为达到共约近超逾已和及与、等分别其中，,"
 
 
@@ -46,10 +50,12 @@ def extract_observations(
         previous = sentence
         here = sorted(by_sentence.get(sentence.start, []), key=lambda m: m.start)
         last: tuple[Figure, str] | None = None
+        before: str | None = None
         for fig in figures.find(sentence.text):
             clause_start = _clause_start(sentence.text, fig.start)
-            subject = _subject(here, sentence, clause_start, fig.start) or carried or main
-            indicator = _indicator(sentence.text[clause_start:fig.start], here, sentence)
+            subject = _subject(here, sentence, clause_start, fig.start, before) or carried or main
+            before = subject
+            indicator = _indicator(sentence.text[clause_start:fig.start], [m for m in here if m.entity.key == subject])
             if last is not None and (not indicator or _CHANGE.match(indicator)) and last[0].unit != fig.unit:
                 indicator = last[1] + (indicator or "")
             period = find_period(sentence.text[:fig.start], article.date)
@@ -81,21 +87,25 @@ def _eligible(m: Mention, sentence: Sentence) -> bool:
         return False
     local = m.start - sentence.start
     window = sentence.text[max(0, _clause_start(sentence.text, local)):local][-6:]
-    return not _GOVERNED.search(window)
+    after = sentence.text[m.end - sentence.start:m.end - sentence.start + 8]
+    return not _GOVERNED.search(window) and not (coarse(m.entity.cls) == "Organization" and _SOURCE.match(after))
 
 
-def _subject(here: list[Mention], sentence: Sentence, clause_start: int, figure_start: int) -> str | None:
+def _subject(here: list[Mention], sentence: Sentence, clause_start: int, figure_start: int,
+             previous: str | None) -> str | None:
     before = [m for m in here if m.start - sentence.start < figure_start and _eligible(m, sentence)]
     in_clause = [m for m in before if m.start - sentence.start >= clause_start]
     if in_clause:
         return in_clause[-1].entity.key
-    return before[0].entity.key if before else None
+    if previous:
+        return previous
+    heads = [m for i, m in enumerate(before) if i + 1 == len(before) or before[i + 1].start != m.end]
+    return heads[TOPIC].entity.key if heads else None
 
 
-def _indicator(text: str, here: list[Mention], sentence: Sentence) -> str:
-    for m in here:                                   # the subject's name is not part of what is measured
-        if m.entity.cls not in _NOT_SUBJECTS:
-            text = text.replace(m.text, "")
+def _indicator(text: str, subject_mentions: list[Mention]) -> str:
+    for m in subject_mentions:                       # the subject's name is not part of what is measured
+        text = text.replace(m.text, "")
     text = PERIOD.sub(lambda p: "" if p.group(0) and _has_time(p.group(0)) else p.group(0), text)
     text = re.sub(r"^(截至目前|目前|如今|其中|同时|此外|当前|全年|累计)", "", text.strip(_STRIP))
     return text.strip(_STRIP)

@@ -1,0 +1,62 @@
+"""Figures as written -> value, unit code, qualifier (kg.extract.numbers with ontology/units.yml)."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from kg.extract.numbers import FigureFinder, parse_number
+
+FIGURES = FigureFinder.load()
+
+
+@pytest.mark.parametrize("text,value,unit,qualifier", [
+    ("全年进出口3210.5亿元", "321050000000", "CNY", None),
+    ("累计开行2.3万列", "23000", "train", None),
+    ("完成集装箱吞吐量64512标箱", "64512", "TEU", None),
+    ("出口额超80亿美元", "8000000000", "USD", "超"),
+    ("运价降低约15%", "15", "percent", "约"),
+    ("占比提升0.6个百分点", "0.6", "percentage_point", None),
+    ("进口箱量增长3.5倍", "3.5", "times", None),
+    ("运量增长两倍", "2", "times", None),
+    ("引进企业20余家", "20", "company", "余"),
+    ("商户近3万户", "30000", "company", "近"),
+    ("发送旅客12万人次", "120000", "person", None),
+    ("辐射30多个国家和地区", "30", "country", "多"),
+    ("用电量达512.7亿千瓦时", "51270000000", "kWh", None),
+    ("仓库面积2500平方米", "0.0025", "km2", None),
+    ("全程9800公里", "9800", "km", None),
+    ("每周开行5个班期", "5", "flight", None),
+    ("一个月内出口200个高柜", "200", "container", None),
+    ("连续8年位居第一", "8", "year", None),
+    ("开行三周年", "3", "year", None),
+    ("最低气温零下3℃", "-3", "celsius", None),
+    ("共有十二个城市参与", "12", "city", None),
+])
+def test_figure(text, value, unit, qualifier):
+    (fig,) = list(FIGURES.find(text))
+    assert (fig.value, fig.unit, fig.qualifier) == (Decimal(value), unit, qualifier)
+    assert text[fig.start:fig.end] == fig.text
+
+
+@pytest.mark.parametrize("text", [
+    "2024年外贸稳中有升",          # a year is a date
+    "前10个月进出口稳定",          # a period, not a duration figure
+    "一列班列缓缓驶出",            # the article 一 is not a count
+    "两家企业签约",                # small counts in words are words
+    "发展了30多年",                # a span of years mentioned in passing
+    "编号为2024.5的文件",          # no unit
+])
+def test_not_a_figure(text):
+    assert list(FIGURES.find(text)) == []
+
+
+def test_range_gives_both_ends():
+    figs = list(FIGURES.find("每周开行4至6列"))
+    assert [(f.value, f.qualifier) for f in figs] == [(Decimal(4), "下限"), (Decimal(6), "上限")]
+
+
+@pytest.mark.parametrize("text,value", [("3", 3), ("12.50", Decimal("12.50")), ("1,234", 1234), ("十", 10),
+                                        ("十五", 15), ("二十", 20), ("三十六", 36), ("两", 2)])
+def test_parse_number(text, value):
+    assert parse_number(text) == Decimal(value)

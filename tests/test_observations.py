@@ -1,0 +1,104 @@
+"""Observations: periods with dates, subjects, indicators and change rates, on sentences of our own."""
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+import pytest
+
+from kg.extract.numbers import FigureFinder
+from kg.extract.observations import extract_observations
+from kg.extract.periods import find_period
+from kg.extract.sentences import SentenceIndex
+from kg.ingest.sentences import split_sentences
+from kg.records import Article, Entity, Mention, Provenance
+
+FIGURES = FigureFinder.load()
+MARK = re.compile(r"\[([^|\]]+)\|(\w+)\]")
+
+
+@pytest.mark.parametrize("text,reported,period,start,end", [
+    ("2025年1—8月", None, "2025年1—8月", "2025-01-01", "2025-08-31"),
+    ("今年上半年", "2023-07-20", "今年上半年", "2023-01-01", "2023-06-30"),
+    ("去年全年", "2023-07-20", "去年全年", "2022-01-01", "2022-12-31"),
+    ("前8个月", "2024-09-10", "前8个月", "2024-01-01", "2024-08-31"),
+    ("今年头5个月", "2024-06-10", "今年头5个月", "2024-01-01", "2024-05-31"),
+    ("一季度", "2021-04-15", "一季度", "2021-01-01", "2021-03-31"),
+    ("2022年前三季度", None, "2022年前三季度", "2022-01-01", "2022-09-30"),
+    ("2020年第四季度", None, "2020年第四季度", "2020-10-01", "2020-12-31"),
+    ("下半年", "2019-12-30", "下半年", "2019-07-01", "2019-12-31"),
+    ("3月至5月", "2024-06-01", "3月至5月", "2024-03-01", "2024-05-31"),
+    ("2月份", "2024-06-01", "2月份", "2024-02-01", "2024-02-29"),
+    ("2023年", None, "2023年", "2023-01-01", "2023-12-31"),
+    ("截至2024年10月", None, "截至2024年10月", None, "2024-10-31"),
+    ("今年以来", "2024-06-01", "今年以来", "2024-01-01", None),
+    ("10月1日至10月7日", "2024-10-09", "10月1日至10月7日", "2024-10-01", "2024-10-07"),
+    # without the article's date a relative phrase keeps its words but gets no dates
+    ("今年上半年", None, "今年上半年", None, None),
+])
+def test_period(text, reported, period, start, end):
+    p = find_period(text, reported)
+    assert (p.text, p.start, p.end) == (period, start, end)
+
+
+def test_no_period():
+    assert find_period("目前商户很多") is None
+
+
+def article_of(text: str, date: str | None = "2024-07-15"):
+    plain, spans, last, out = [], [], 0, 0
+    for m in MARK.finditer(text):
+        plain.append(text[last:m.start()])
+        out += m.start() - last
+        spans.append((out, m.group(1), m.group(2)))
+        plain.append(m.group(1))
+        out += len(m.group(1))
+        last = m.end()
+    plain.append(text[last:])
+    body = "".join(plain)
+    article = Article("o", body, "o.txt", date=date, sentences=split_sentences(body))
+    index = SentenceIndex(article)
+    mentions = [Mention(Entity(name, name, cls), start, start + len(name), name,
+                        Provenance("o", index.at(start), f"ner:{cls}")) for start, name, cls in spans]
+    return list(extract_observations(article=article, sentences=index, mentions=mentions, figures=FIGURES))
+
+
+@pytest.mark.parametrize("text,figure,subject,indicator", [
+    # the mention of the clause before the figure
+    ("今年上半年，[宁波|City]出口5021亿元，同比增长7.2%。", "5021亿元", "宁波", "出口"),
+    # a change rate is its own observation and borrows the indicator of the figure it changes
+    ("今年上半年，[宁波|City]出口5021亿元，同比增长7.2%。", "7.2%", "宁波", "出口同比增长"),
+    # a clause without a name: the figure before it in the sentence gives the subject
+    ("[温州|City]进出口2300亿元；其中出口1800亿元。", "1800亿元", "温州", "出口"),
+    # an industry, a partner country or a compared place is not the subject
+    ("[台州|City][汽摩配|Industry]出口120亿元。", "120亿元", "台州", "汽摩配出口"),
+    ("[义乌|City]对[巴西|Country]出口88亿元。", "88亿元", "义乌", "对巴西出口"),
+    ("[宁波|City]用电量较排名第二的[嘉兴|City]高出90亿千瓦时。", "90亿千瓦时", "宁波", "用电量较排名第二的嘉兴高出"),
+    # the organisation that reports a figure is its source
+    ("[杭州海关|GovernmentBody]发布数据称，[湖州|City]外贸增长9%。", "9%", "湖州", "外贸增长"),
+    # nothing in the sentence: the sentence before, then the article's main place
+    ("[丽水|City]的生态产品走俏。今年卖出3000吨。", "3000吨", "丽水", "卖出"),
+])
+def test_observation(text, figure, subject, indicator):
+    (obs,) = [o for o in article_of(text) if o.text == figure]
+    assert (obs.subject, obs.indicator) == (subject, indicator)
+
+
+def test_observation_keeps_value_unit_period_and_evidence():
+    (obs, rate) = article_of("2024年1—6月，[衢州|City]进出口超450亿元，同比增长11.5%。", date="2024-07-20")
+    assert (obs.value, obs.unit, obs.qualifier) == (Decimal("45000000000"), "CNY", "超")
+    assert (obs.period, obs.period_start, obs.period_end) == ("2024年1—6月", "2024-01-01", "2024-06-30")
+    assert (rate.value, rate.unit, rate.period) == (Decimal("11.5"), "percent", "2024年1—6月")
+    assert obs.provenance.reported_on == "2024-07-20" and obs.provenance.rule == "figure:CNY"
+    assert obs.provenance.sentence.text.startswith("2024年1—6月")
+
+
+def test_relative_period_uses_the_article_date():
+    (obs,) = article_of("去年[舟山|City]接待游客5000万人次。", date="2024-03-02")
+    assert (obs.period, obs.period_start, obs.period_end) == ("去年", "2023-01-01", "2023-12-31")
+
+
+@pytest.mark.xfail(strict=True, reason="a subject named by a pronoun (该公司) is not resolved")
+def test_pronoun_subject():
+    obs = article_of("[恒达公司|Company]在[越南|Country]建厂。[金华|City]方面介绍，该公司去年销售额3亿元。")
+    assert obs[0].subject == "恒达公司"
