@@ -21,6 +21,7 @@ from kg.nlp.gazetteer import Gazetteer
 from kg.nlp.patterns import HeadPatterns
 from kg.nlp.text import fold
 from kg.paths import ontology_dir
+from kg.vocab import coarse
 
 # Names shorter than this stay out of pkuseg's user dictionary: a short place alias forced into the segmenter glues
 # ordinary words (投资兴业 -> 投|资兴|业); pkuseg segments common short names well on its own.
@@ -64,7 +65,11 @@ class EntityFinder:
                  for m in self.gazetteer.find(folded) if m.start in edges or m.end in edges]
         doc = split_at(doc, [edge for start, end, *_ in found for edge in (start, end)])
         if self.patterns:
-            for c in self.patterns.find(doc):
+            places = {}
+            for start, end, cls, *_ in found:
+                if coarse(cls) == "Place" and (end not in places or places[end] > start):
+                    places[end] = start
+            for c in self.patterns.find(doc, places=places):
                 found.append((c.start, c.end, *self._resolve(doc.text[c.start:c.end], c.cls), RULE))
         found += self._declared_short_forms(doc.text, found)
         chosen = _longest_first(found)

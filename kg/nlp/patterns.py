@@ -20,11 +20,12 @@ import yaml
 from spacy.tokens import Doc
 
 from kg.errors import DataError
-from kg.nlp.text import is_han, is_latin
+from kg.nlp.text import fold, is_han, is_latin
 
 OPENERS = {"”": "“", "’": "‘", "」": "「", "』": "『", ")": "(", "）": "（", "》": "《"}
 NAME_INNER = "—–-·+、"   # characters allowed inside a quoted or bracketed part of a name
-DIGITS = "0123456789０１２３４５６７８９.．"
+# classes whose names hold at most one place name (a company's may hold two: 杭州萧山…有限公司)
+ONE_PLACE = frozenset({"Facility", "Zone", "Route"})
 
 
 @dataclass(frozen=True)
@@ -82,15 +83,16 @@ class HeadPatterns:
 
     # ------------------------------------------------------------------------------------------------ all finders
 
-    def find(self, doc: Doc) -> Iterator[Candidate]:
-        yield from self.find_heads(doc)
+    def find(self, doc: Doc, *, places: dict[int, int] | None = None) -> Iterator[Candidate]:
+        """``places`` maps the end offset of each known place name to its start (from the gazetteer)."""
+        yield from self.find_heads(doc, places=places or {})
         yield from self.find_titles(doc)
         yield from self.find_latin(doc)
         yield from self.find_persons(doc)
 
     # -------------------------------------------------------------------------------------------------- head words
 
-    def find_heads(self, doc: Doc) -> Iterator[Candidate]:
+    def find_heads(self, doc: Doc, *, places: dict[int, int] | None = None) -> Iterator[Candidate]:
         text = doc.text
         ends = {t.idx + len(t.text) for t in doc}
         starts = {t.idx: t.i for t in doc}
@@ -102,15 +104,20 @@ class HeadPatterns:
                     continue          # the head is the start of a longer word (口岸城市 is not a 口岸)
                 if text[max(0, h - 1):e] in self.not_heads or text[h:e] in self.not_heads:
                     continue          # an ordinary word that ends like a head (格局, 布局)
-                start = self._extend_left(doc, h, starts, token_at)
+                start = self._extend_left(doc, h, starts, token_at, places if klass in ONE_PLACE else {})
                 if start is None:
                     continue
                 if klass == "Route":
                     start = self._route_origin(doc, start, starts, token_at)
                 yield Candidate(start, e, klass, f"head:{head}")
 
-    def _extend_left(self, doc: Doc, h: int, starts: dict[int, int], token_at: list[int]) -> int | None:
-        """Where the name whose head starts at character ``h`` begins, or None when no name stands before it."""
+    def _extend_left(self, doc: Doc, h: int, starts: dict[int, int], token_at: list[int],
+                     places: dict[int, int]) -> int | None:
+        """Where the name whose head starts at character ``h`` begins, or None when no name stands before it.
+
+        A facility, zone or route name holds one place name: 浙北嘉兴港 and 浙江宁波空港 are 嘉兴港 and 宁波空港 with a place before them; and a
+        generic word before the place is not part of the name (铁路金华南站 is 金华南站).
+        """
         text = doc.text
         pos = h
         if h not in starts:                       # the head begins inside a token: 金东区|块 -> 金东区块
@@ -122,7 +129,19 @@ class HeadPatterns:
                 return None
             pos = t.idx
         words = []                                # the words taken, left to right order reversed
+        has_place = False
         while pos > 0 and len(words) < self.max_words:
+            if pos in places:                      # a known place name ends here
+                if has_place:
+                    break
+                has_place = True
+                words.append(doc.text[places[pos]:pos])
+                pos = places[pos]
+                continue
+            if has_place and words and doc.text[pos - 1] not in OPENERS:
+                t = doc[token_at[pos - 1]]
+                if text[t.idx:pos] in self.generic:
+                    break
             t = doc[token_at[pos - 1]]
             w = text[t.idx:pos]
             if t.whitespace_ and not is_latin(w[-1]):
@@ -189,9 +208,10 @@ class HeadPatterns:
     # ------------------------------------------------------------------------------------------ Latin-script names
 
     def find_latin(self, doc: Doc) -> Iterator[Candidate]:
+        text = fold(doc.text)                     # one character per character: offsets hold
         for head, klass in self.latin_heads:
-            for m in re.finditer(r"([A-Za-z][A-Za-z0-9]*(?:[ .&-][A-Za-z0-9]+)*)\s?" + re.escape(head), doc.text):
-                if m.start() > 0 and is_latin(doc.text[m.start() - 1]):
+            for m in re.finditer(r"([A-Za-z][A-Za-z0-9]*(?:[ .&-][A-Za-z0-9]+)*)\s?" + re.escape(fold(head)), text):
+                if m.start() > 0 and is_latin(text[m.start() - 1]):
                     continue
                 yield Candidate(m.start(1), m.end(1), klass, f"latin:{head}")
 

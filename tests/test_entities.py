@@ -1,0 +1,86 @@
+"""kg_entities: one entity per real thing (keys, nesting, width variants, declared short forms), and kg ner."""
+from __future__ import annotations
+
+import pytest
+
+from kg.nlp.canonical import canonical_key, short_forms
+from kg.paths import ontology_dir
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    import spacy
+
+    from kg.nlp import entities  # noqa: F401
+    from kg.nlp.segmenter import model_path
+
+    if not (model_path() / "weights.npz").is_file():
+        pytest.skip("pkuseg model missing: run `kg fetch-model`")
+    nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "pkuseg"}}})
+    finder = nlp.add_pipe("kg_entities")
+    finder.initialize(ontology=str(ontology_dir()))
+    nlp.tokenizer.initialize(pkuseg_model=str(model_path()), pkuseg_user_dict=finder.user_words or "default")
+    return nlp
+
+
+@pytest.mark.parametrize("a, b, cls", [
+    ("“金甬”集装箱班列", "金甬集装箱班列", "Route"),           # quotes only mark a name
+    ("ＡＢＣ贸易有限公司", "abc贸易有限公司", "Company"),         # full/half width and case
+    ("浙江华通供应链股份有限公司", "浙江华通供应链有限公司", "Company"),   # legal suffix variants
+    ("浙江华通供应链有限责任公司", "浙江华通供应链公司", "Company"),
+])
+def test_variants_share_one_key(a, b, cls):
+    assert canonical_key(a, cls) == canonical_key(b, cls)
+
+
+@pytest.mark.parametrize("a, b, cls", [
+    ("嘉兴港", "嘉兴港区", "Facility"),
+    ("金华海关", "金华市商务局", "GovernmentBody"),
+])
+def test_different_things_keep_different_keys(a, b, cls):
+    assert canonical_key(a, cls) != canonical_key(b, cls)
+
+
+@pytest.mark.parametrize("text, short", [
+    ("浙江华通供应链有限公司（以下简称“华通”）成立于2010年。", "华通"),
+    ("宁波远洋国际物流有限公司(简称远洋物流)今年扩建仓库。", "远洋物流"),
+])
+def test_short_form_declarations(text, short):
+    assert [s for _, _, s in short_forms(text)] == [short]
+
+
+def test_declared_short_form_is_the_same_entity(nlp):
+    doc = nlp("浙江华通供应链有限公司（以下简称“华通”）今年扩建仓库，华通的订单排到明年。")
+    keys = {e.text: e.kb_id_ for e in doc.ents}
+    assert keys["华通"] == keys["浙江华通供应链有限公司"]
+
+
+@pytest.mark.parametrize("text, whole, inner", [
+    ("义乌国际商贸城今天客流不断。", "义乌国际商贸城", "义乌"),          # a nested name is not a mention
+    ("金华南站的货场里停着班列。", "金华南站", "金华"),
+])
+def test_nested_names_are_not_mentions(nlp, text, whole, inner):
+    names = [e.text for e in nlp(text).ents]
+    assert whole in names and inner not in names
+
+
+def test_gazetteer_alias_takes_the_gazetteer_key(nlp):
+    a = {e.text: e.kb_id_ for e in nlp("义乌市今年出口增长。").ents}
+    b = {e.text: e.kb_id_ for e in nlp("义乌今年出口增长。").ents}
+    assert a["义乌市"] == b["义乌"]
+
+
+def test_full_width_text_matches(nlp):
+    doc = nlp("客商通过Ｂｕｙｍａｘ平台下单。")
+    assert ("Ｂｕｙｍａｘ", "Platform") in {(e.text, e.label_) for e in doc.ents}
+
+
+def test_tag_lines_offsets_point_into_the_line(nlp):
+    from kg.nlp.entities import tag_lines
+
+    records = list(tag_lines(["记者从金华市商务局获悉。\n", "\n"], nlp=nlp))
+    assert records[1] == {"text": "", "entities": []}
+    line = records[0]
+    assert {"start": 3, "end": 9, "text": "金华市商务局", "type": "GovernmentBody"} in line["entities"]
+    for e in line["entities"]:
+        assert line["text"][e["start"]:e["end"]] == e["text"]
