@@ -105,6 +105,31 @@ def export(folder, fmt, output):
 
 
 @main.command()
+@click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--no-open", is_flag=True, help="Only write the page and print its path.")
+@click.option("--cap", type=click.IntRange(min=1), default=None,
+              help="Entities drawn at first, most connected first (default 200); search and expansion add more.")
+def view(folder, no_open, cap):
+    """Write (refresh) FOLDER/explorer.html from the graph in FOLDER and open it in a web browser."""
+    import webbrowser
+
+    from kg.graph.store import GraphStore
+    from kg.viz.explorer import DEFAULT_CAP, write_explorer
+
+    if not (folder / "store").is_dir():
+        _fail(KGError(f"[E080] no graph in {folder}: build one first with `kg build ARTICLES --out {folder}`"))
+    try:
+        store = GraphStore(folder)
+    except OSError as error:
+        _fail(KGError(f"[E081] cannot open the graph in {folder}: another kg process (kg build, kg serve) holds it; "
+                      f"stop it or let it finish ({error})"))
+    path = write_explorer(store, folder / "explorer.html", cap=cap or DEFAULT_CAP).resolve()
+    click.echo(str(path))
+    if not no_open:
+        webbrowser.open(path.as_uri())
+
+
+@main.command()
 @click.argument("source", type=click.File(encoding="utf-8"), default="-")
 def ner(source):
     """Tag entities line by line: one line of text in (FILE or - for stdin), one JSON line out."""
