@@ -47,10 +47,6 @@ class Extractor:
         result.mentions = mentions
         result.relations = _unique(extract_relations(mentions, article=article, rules=self.rules,
                                                      lookup=self.names.get))
-        for rel in result.relations:          # a name rule may reach a gazetteer entity the text names only inside
-            for key in (rel.subject, rel.object):     # another name (满洲里口岸 -> 满洲里市)
-                if key not in result.entities and key in self.gazetteer.entities:
-                    result.entities[key] = self.gazetteer.entities[key]
         result.observations = list(extract_observations(article=article, sentences=sentences,
                                                         mentions=mentions, figures=self.figures))
         return result
