@@ -38,8 +38,8 @@ def _digest(*parts: object) -> str:
 
 def observation_iri(obs: Observation) -> URIRef:
     """The same statistic stated by two articles is one node with two pieces of evidence."""
-    return ID_NS[f"obs/{_digest(obs.subject, obs.indicator, obs.value, obs.unit, obs.period, obs.period_start,
-                                 obs.period_end)}"]
+    digest = _digest(obs.subject, obs.indicator, obs.value, obs.unit, obs.period, obs.period_start, obs.period_end)
+    return ID_NS[f"obs/{digest}"]
 
 
 def label_literal(text: str) -> Literal:
