@@ -30,7 +30,7 @@ DROP_TAGS = ("script", "style", "noscript", "nav", "header", "footer", "aside", 
              "button", "select", "template", "head", "menu")
 # class or id of page furniture that is not the article
 FURNITURE = re.compile(r"(^|[\s_-])(nav|navbar|menu|footer|breadcrumbs?|share|social|comments?|sidebar|related|"
-                       r"copyright|toolbar|ads?|advert|recommend|login|pager|pagination)([\s_-]|$)", re.I)
+                       r"copyright|toolbar|ads?|advert|recommend|login|pager|pagination|logo)([\s_-]|$)", re.I)
 BLOCK_TAGS = {"p", "div", "section", "article", "main", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol",
               "table", "tr", "blockquote", "pre", "figure", "figcaption", "dd", "dt", "dl", "br", "hr", "center",
               "body", "td", "th", "caption"}
@@ -174,11 +174,15 @@ def parse_html(text: str) -> tuple[str, dict]:
         if key and tag.get("content"):
             meta.setdefault(key, tag.get("content"))
     title = root.find(".//title")
-    if title is not None and title.text_content().strip():
-        meta.setdefault("title", title.text_content().strip())
-    h1 = root.find(".//h1")
-    if h1 is not None and h1.text_content().strip():
-        meta.setdefault("h1", h1.text_content().strip())
+    page_title = _one_line(title.text_content()) if title is not None else ""
+    if page_title:
+        headline, site = split_site_suffix(page_title)
+        meta.setdefault("title", headline)
+        if site:
+            meta.setdefault("website", site)
+    headline = _headline(root, page_title)
+    if headline:
+        meta.setdefault("h1", headline)
     furniture = [el for el in root.iter() if isinstance(el.tag, str) and el.tag not in ("html", "body") and
                  FURNITURE.search(f"{el.get('class') or ''} {el.get('id') or ''}")]
     for bad in root.xpath("|".join(f"//{t}" for t in DROP_TAGS)) + furniture:
@@ -196,6 +200,32 @@ def parse_html(text: str) -> tuple[str, dict]:
     text = "".join(parts)
     text = re.sub(r"[ \t\r\n\u00a0]*\x00[\x00 \t\r\n\u00a0]*", "\n\n", text)
     return text.strip(), meta
+
+
+# What separates a headline from the site (and channel) names in a page <title>: "标题_浙江经济网",
+# "标题 - 东海港航网", "标题|频道|网站". A dash counts only with spaces around it: headlines hold 1—2月 and 义乌-宁波.
+SITE_SEPARATOR = re.compile(r"\s*(?:_|[|｜]|\s[-–—－]+\s)\s*")
+SITE_NAME_MAX = 20   # a trailing part longer than this is part of the headline, not a site name
+
+
+def split_site_suffix(title: str) -> tuple[str, str | None]:
+    """(headline, site) from a page <title>; site is None when the title carries no site suffix."""
+    parts = [p for p in SITE_SEPARATOR.split(title.strip()) if p]
+    if len(parts) < 2 or any(len(p) > SITE_NAME_MAX for p in parts[1:]) or len(parts[0]) < 4:
+        return title.strip(), None
+    return parts[0], parts[-1]
+
+
+def _headline(root, page_title: str) -> str | None:
+    """The article's own headline: its <h1>, else the first h2/h3 or title-classed element the <title> starts with."""
+    h1 = root.find(".//h1")
+    if h1 is not None and h1.text_content().strip():
+        return _one_line(h1.text_content())
+    for el in root.xpath("//h2 | //h3 | //*[contains(@class, 'title') or contains(@class, 'headline')]"):
+        text = _one_line(el.text_content())
+        if el.tag not in ("title", "head") and len(text) >= 4 and page_title.startswith(text):
+            return text
+    return None
 
 
 def _collect(el, parts: list[str]) -> None:
