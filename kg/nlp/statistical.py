@@ -1,0 +1,226 @@
+"""The ``kg_statistical_ner`` component: a model trained on MSRA (PER/LOC/ORG) adds names the rules and gazetteer miss.
+
+The model runs on its own Doc with one token per character (``kg.char_tokenizer.v1``), so a name can end anywhere,
+even inside a pkuseg token; its character spans are mapped back onto the pipeline's Doc, which is re-cut at their edges
+(``kg.nlp.align.split_at``). Besides the character itself the model sees two features set by the tokenizer, stored in
+attributes nothing else uses in that Doc: ``TAG`` holds the character bigram (this char + the next) and ``LEMMA`` a
+dictionary feature: the longest lexicon word that starts here, ends here, and whether one covers this char inside.
+
+Merging: the spans already in ``doc.ents`` (gazetteer, head-word patterns) win; a model span is added only where it
+overlaps none of them, and only if it has two characters or more (a one-character name such as 京 or 日 is an
+abbreviation kg cannot resolve). Its label becomes an ontology class by its head (last characters), see ``HEAD_CLASSES``.
+"""
+from __future__ import annotations
+
+import gzip
+from collections.abc import Iterable
+from pathlib import Path
+
+import numpy
+import srsly
+from spacy.attrs import LEMMA, TAG
+from spacy.language import Language
+from spacy.strings import get_string_id
+from spacy.tokens import Doc
+from spacy.util import registry
+from spacy.vocab import Vocab
+
+from kg.errors import ModelMissing
+from kg.nlp.align import split_at
+from kg.nlp.entities import canonical_key
+
+MODEL_DIR = Path(__file__).resolve().parent.parent / "models" / "msra_ner"
+LEXICON_FILE = "lexicon.txt.gz"
+MAX_WORD = 4  # dictionary word lengths are capped at this in the feature
+
+# Model label -> (head suffixes -> class), checked in order; the last entry is the fallback.
+HEAD_CLASSES: dict[str, list[tuple[tuple[str, ...], str]]] = {
+    "PER": [((), "Person")],
+    "LOC": [
+        (("港", "站", "机场", "口岸", "市场", "码头", "仓"), "Facility"),
+        (("区", "园"), "Zone"),
+        ((), "Place"),
+    ],
+    "ORG": [
+        (("公司", "集团", "银行"), "Company"),
+        (("局", "部", "委", "厅", "海关", "政府", "委员会", "国务院"), "GovernmentBody"),
+        (("协会", "商会", "联合会"), "Association"),
+        ((), "Organization"),
+    ],
+}
+
+
+def ontology_class(label: str, text: str) -> str:
+    """The ontology class for a model span: PER/LOC/ORG refined by the span's head word."""
+    for heads, cls in HEAD_CLASSES.get(label, [((), "Entity")]):
+        if not heads or text.endswith(heads):
+            return cls
+    return "Entity"
+
+
+# --- the model's tokenizer -------------------------------------------------------------------------------------
+
+
+class CharTokenizer:
+    """One token per character, with a bigram (``TAG``) and a dictionary feature (``LEMMA``) on each."""
+
+    def __init__(self, vocab: Vocab, words: Iterable[str] = ()):
+        self.vocab = vocab
+        self._set_words(words)
+
+    def _set_words(self, words: Iterable[str]) -> None:
+        import ahocorasick
+
+        self.words = sorted({w for w in words if len(w) >= 2 and not any(c.isspace() for c in w)})
+        self._automaton = None
+        if self.words:
+            automaton = ahocorasick.Automaton()
+            for word in self.words:
+                automaton.add_word(word, len(word))
+            automaton.make_automaton()
+            self._automaton = automaton
+
+    def initialize(self, get_examples=None, *, nlp=None, lexicons: Iterable[str] = (),
+                   pkuseg_model=None, pkuseg_user_dict=None) -> None:
+        """Read the lexicons (one word a line). The pkuseg settings are spaCy's "zh" defaults, unused here."""
+        words: list[str] = []
+        for path in lexicons:
+            words.extend(line.strip() for line in Path(path).read_text(encoding="utf-8").splitlines())
+        self._set_words(words)
+
+    def __call__(self, text: str) -> Doc:
+        chars = list(text)
+        doc = Doc(self.vocab, words=chars, spaces=[False] * len(chars))
+        if chars:
+            doc.from_array([TAG, LEMMA], self.features(text))
+        return doc
+
+    def features(self, text: str) -> numpy.ndarray:
+        n = len(text)
+        begins, ends, inside = [0] * n, [0] * n, [0] * n
+        if self._automaton is not None:
+            for last, length in self._automaton.iter(text):
+                first = last - length + 1
+                capped = min(length, MAX_WORD)
+                begins[first] = max(begins[first], capped)
+                ends[last] = max(ends[last], capped)
+                for i in range(first + 1, last):
+                    inside[i] = 1
+        out = numpy.zeros((n, 2), dtype="uint64")
+        for i in range(n):
+            out[i, 0] = get_string_id(text[i:i + 2] if i + 1 < n else text[i] + "$")
+            out[i, 1] = get_string_id(f"b{begins[i]}e{ends[i]}m{inside[i]}")
+        return out
+
+    def pipe(self, texts, batch_size: int = 1000):
+        for text in texts:
+            yield self(text)
+
+    # serialisation: the lexicon travels with the model
+    def to_disk(self, path, *, exclude=()) -> None:
+        path = Path(path)
+        path.mkdir(parents=True, exist_ok=True)
+        with gzip.open(path / LEXICON_FILE, "wt", encoding="utf-8", compresslevel=9) as out:
+            out.write("\n".join(self.words))
+
+    def from_disk(self, path, *, exclude=()) -> "CharTokenizer":
+        with gzip.open(Path(path) / LEXICON_FILE, "rt", encoding="utf-8") as src:
+            self._set_words(src.read().split("\n"))
+        return self
+
+    def to_bytes(self, *, exclude=()) -> bytes:
+        return srsly.msgpack_dumps({"words": self.words})
+
+    def from_bytes(self, data: bytes, *, exclude=()) -> "CharTokenizer":
+        self._set_words(srsly.msgpack_loads(data)["words"])
+        return self
+
+
+@registry.tokenizers("kg.char_tokenizer.v1")
+def create_char_tokenizer():
+    def make(nlp: Language) -> CharTokenizer:
+        return CharTokenizer(nlp.vocab)
+
+    return make
+
+
+# --- loading and storing the model ---------------------------------------------------------------------------
+
+
+def load_model(path: Path | str = MODEL_DIR) -> Language:
+    """Load the model; its weights are stored as float16 (half the size) and computed in float32."""
+    import spacy
+
+    nlp = spacy.load(path)
+    _cast(nlp, "float32")
+    return nlp
+
+
+def save_model(nlp: Language, path: Path | str) -> None:
+    """Store the model with float16 weights: a few MB instead of twice that, no measurable loss."""
+    _cast(nlp, "float16")
+    try:
+        nlp.to_disk(path)
+    finally:
+        _cast(nlp, "float32")
+
+
+def _cast(nlp: Language, dtype: str) -> None:
+    for _, component in nlp.pipeline:
+        model = getattr(component, "model", None)
+        if model is None:
+            continue
+        for node in model.walk():
+            for name in node.param_names:
+                if node.has_param(name):
+                    node.set_param(name, node.get_param(name).astype(dtype))
+
+
+# --- the pipeline component ------------------------------------------------------------------------------------
+
+
+@Language.factory("kg_statistical_ner", assigns=["doc.ents"], requires=["doc.ents"])
+def make_statistical_ner(nlp: Language, name: str) -> "StatisticalNer":
+    return StatisticalNer(name)
+
+
+class StatisticalNer:
+    def __init__(self, name: str):
+        self.name = name
+        self.model: Language | None = None
+
+    def initialize(self, get_examples=None, *, nlp=None, model: str | None = None) -> None:
+        path = Path(model) if model else MODEL_DIR
+        if not (path / "config.cfg").is_file() or not (path / "ner").is_dir():
+            raise ModelMissing(
+                f"[E020] statistical NER model not found at {path}. It ships with kg under kg/models/msra_ner; "
+                "rebuild it with `python training/train_ner.py`, or build the pipeline with "
+                "load_pipeline(statistical=False)."
+            )
+        self.model = load_model(path)
+
+    def spans(self, text: str) -> list[tuple[int, int, str]]:
+        """The model's (start, end, label) character spans on ``text``."""
+        if self.model is None:
+            raise ModelMissing("[E021] kg_statistical_ner is not initialised: call nlp.initialize() or load_pipeline().")
+        return [(e.start_char, e.end_char, e.label_) for e in self.model(text).ents]
+
+    def __call__(self, doc: Doc) -> Doc:
+        kept = [(e.start_char, e.end_char, e.label_, e.kb_id_) for e in doc.ents]
+        taken = {i for start, end, *_ in kept for i in range(start, end)}
+        added = []
+        for start, end, label in self.spans(doc.text):
+            text = doc.text[start:end]
+            if len(text.strip()) < 2 or any(i in taken for i in range(start, end)):
+                continue
+            added.append((start, end, ontology_class(label, text.strip()), canonical_key(text)))
+        if not added:
+            return doc
+        doc = split_at(doc, [edge for start, end, *_ in added for edge in (start, end)])
+        spans = []
+        for start, end, cls, key in sorted(kept + added):
+            span = doc.char_span(start, end, label=cls, kb_id=key)
+            if span is not None:
+                spans.append(span)
+        doc.ents = spans
+        return doc
