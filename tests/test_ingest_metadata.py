@@ -39,3 +39,20 @@ def test_html_headline(tmp_path, title, heading, expected):
     [a] = read(tmp_path, "a.html", PAGE.format(title=title, heading=heading))
     assert a.title == expected
     assert "某某网" not in a.text   # the logo is page furniture
+
+
+# --- bylines: a field ends at its line or bracket; role words glued to a name are split off ------------------------
+
+@pytest.mark.parametrize("text, authors", [
+    # the field ends at the line: the dateline below it is not a name (新华社宁 was read as one)
+    ("<h1>义乌港口新闻</h1><div>时间：2024-04-02　作者：韩思远</div><p>新华社宁波4月2日电（记者 韩思远）宁波的码头"
+     "今天很忙。</p><p>码头上的集装箱堆得很高。</p>", ("韩思远",)),
+    # a role glued to the name, and a name cut by the line break
+    ("本报讯（通讯员 沈一鸣 记者\n欧阳晓东）义乌的商贸城今天很热闹，\n采购商很多。\n\n市场里人来人往。", ("沈一鸣", "欧阳晓东")),
+    ("发布时间：2019-03-05 来源：金华日报 作者：记者 叶子涵 王可 县委报道组 蒋一帆\n\n金华今天开出一趟班列。",
+     ("叶子涵", "王可", "蒋一帆")),   # 县委报道组 is whom 蒋一帆 works for
+    ("新华社杭州3月1日电（记者 周正 何平）杭州的快递量继续增长。", ("周正", "何平")),
+])
+def test_bylines(tmp_path, text, authors):
+    [a] = read(tmp_path, "a.html" if text.startswith("<") else "a.txt", text)
+    assert a.authors == authors

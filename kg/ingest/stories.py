@@ -28,7 +28,8 @@ PATTERNS = {
     "reporter_line": re.compile(rf"^\s*(?:[{HAN}]{{2,4}}社|本报)?(?:记者|通讯员)\s*((?:{NAME}[\s、，,]*){{1,6}})$"),
     "credit": re.compile(rf"(?:^|[\s\u3000。！？，,：:])(?:本报)?(?:记者|通讯员)?\s*((?:[{HAN}·]{{2,3}}[\s、]+)*"
                          rf"[{HAN}·]{{2,3}})\s*(?:摄影?|供图)\s*(?:[（(][^）)]{{0,12}}[）)])?\s*$"),
-    "header_author": re.compile(rf"(?:作者\s*[:：]|记者\s|通讯员\s)\s*((?:{NAME}[\s、，,]*)+)"),
+    # A byline field runs to the end of its line or bracket: the next line (a dateline...) is never part of it.
+    "header_author": re.compile(r"(?:作者\s*[:：]|记者\s|通讯员\s)[ \t\u3000]*([^\n|｜（）()【】\[\]:：。；;]{2,60})"),
     "header_source": re.compile(rf"来源\s*[:：]\s*([^\s|·]{{2,20}})"),
     "header_date": re.compile(r"(?:发布时间|发布日期|日期|时间)\s*[:：]?\s*(\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2})"),
 }
@@ -191,13 +192,22 @@ def _by_headlines(paras, kinds):
     return groups
 
 
+# Separators in a byline: spaces, list marks, and the role words themselves (记者楼晓东 has no space in it).
+BYLINE_SPLIT = re.compile(r"[\s、，,和/]+|(" + "|".join(sorted(ROLES + ("摄",), key=len, reverse=True)) + ")")
+UNIT = re.compile(rf"[{HAN}]+(?:组|部|中心|社|网|报|台|站)$")   # 市委报道组, 新华社: who they work for, not a name
+
+
 def _names(text: str) -> list[str]:
+    """Person names in a byline, in order; it stops at the first piece that is neither a name, a role nor a unit."""
     out = []
-    for token in re.split(r"[\s、，,和]+", text):
-        for role in ROLES:
-            if token.startswith(role):
-                token = token[len(role):]
-        if re.fullmatch(NAME, token) and token not in out and "报道" not in token:
+    for token in BYLINE_SPLIT.split(text):
+        if not token or token in ROLES or token == "摄" or UNIT.fullmatch(token):
+            continue
+        if token.endswith("报道") and re.fullmatch(NAME, token[:-2]):
+            token = token[:-2]
+        if not re.fullmatch(NAME, token):
+            break
+        if token not in out:
             out.append(token)
     return out
 
