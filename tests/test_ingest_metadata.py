@@ -56,3 +56,33 @@ def test_html_headline(tmp_path, title, heading, expected):
 def test_bylines(tmp_path, text, authors):
     [a] = read(tmp_path, "a.html" if text.startswith("<") else "a.txt", text)
     assert a.authors == authors
+
+
+# --- info lines under the headline: a date on its own, labelled fields; never a headline of their own -------------
+
+BODY = "\n\n中新网金华4月9日电（记者 洪一帆）金华今年开出的班列越来越多，企业订单饱满。\n\n" \
+       "货场里的集装箱排成长队，工人们正在装车。\n\n" + "当地物流企业表示，今年的运输需求比去年更旺，新线路还在不断开通。" * 4
+
+
+@pytest.mark.parametrize("head, title, date, publisher", [
+    ("金华班列开行量创新高\n\n2024-04-09 10:20　来源：某某新闻网", "金华班列开行量创新高", "2024-04-09", "某某新闻网"),
+    ("金华班列开行量创新高 企业订单饱满\n\n2024/04/09　来源：某某新闻网", "金华班列开行量创新高 企业订单饱满",
+     "2024-04-09", "某某新闻网"),
+    ("某某日报　　2024年4月9日　星期二\n\n金华班列开行量创新高", None, "2024-04-09", "中新网"),
+    ("金华班列开行量创新高\n\n2024-04-09", "金华班列开行量创新高", "2024-04-09", "中新网"),
+    ("截至2024年4月9日 金华班列开行量创新高", "截至2024年4月9日 金华班列开行量创新高", None, "中新网"),  # in a headline
+])
+def test_info_line(tmp_path, head, title, date, publisher):
+    [a] = read(tmp_path, "a.txt", head + BODY)
+    assert (a.title, a.date, a.publisher, a.authors) == (title, date, publisher, ("洪一帆",))
+
+
+@pytest.mark.parametrize("text, date", [
+    ("<h1>义乌新开一条航线</h1><div class='info'>2023-11-02 08:00　来源：某某网</div><p>义乌机场今天新开一条货运航线。</p>",
+     "2023-11-02"),
+    ("<h1>义乌新开一条航线</h1><p>2023年11月2日 09:15</p><p>义乌机场今天新开一条货运航线。</p>", "2023-11-02"),
+    ("<h1>义乌新开一条航线</h1><p>义乌机场2023年11月2日新开一条货运航线。</p>", None),   # a date inside a sentence
+])
+def test_html_info_line_date(tmp_path, text, date):
+    [a] = read(tmp_path, "a.html", text)
+    assert a.date == date

@@ -18,6 +18,21 @@ CONTINUING = set("，,、（(“‘《〈【—-")
 # Lines that end a paragraph even without punctuation: bylines and photo credits.
 LINE_END_MARKERS = re.compile(r"(报道|摄|摄影|供图|\d日电|\d日讯)$")
 
+# An info line under a headline: a date standing on its own (2025-06-18 10:12, 2025年3月12日　星期三) or labelled
+# fields (来源：… 作者：…). It holds no clause punctuation, and it never runs on into the next line.
+INFO_DATE = re.compile(r"(?:^|(?<=[\s\u3000：:]))(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})日?"
+                       r"(?=$|[\s\u3000]|(?<=日)\d{1,2}:\d{2})")
+INFO_FIELD = re.compile(r"(?:来源|作者|发布时间|发布日期|责任编辑|编辑)\s*[:：]")
+CLAUSE = re.compile(r"[，。！？；,;!?]")
+
+
+def is_info_line(line: str) -> bool:
+    """True for a page or article info line: a date on its own or labelled fields, no sentence in it."""
+    line = line.strip()
+    return 0 < width(line) <= 80 and not CLAUSE.search(line) and bool(INFO_DATE.search(line)
+                                                                      or INFO_FIELD.search(line))
+
+
 CJK = r"\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef"
 # A single space between a CJK character and a number: "用电量 4.49 亿千瓦时".
 UNITS = "亿万千百十年月日时个家人元吨件种列条台多余后倍项次座名位辆架艘箱标"
@@ -98,7 +113,8 @@ def repair(text: str, *, join_paragraphs: bool = True) -> str:
     full = _full_width(list(printed.values()))
 
     def continues(line: str) -> bool:
-        return not ends_paragraph(line) and (line[-1] in CONTINUING or printed.get(line, width(line)) >= full)
+        return not ends_paragraph(line) and not is_info_line(line) and \
+            (line[-1] in CONTINUING or printed.get(line, width(line)) >= full)
 
     def heading(para: list[str]) -> bool:
         return len(para) <= 3 and width(para[0]) < full and not any(ends_paragraph(ln) for ln in para)

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 from kg.ingest.formats import parse_date
-from kg.ingest.repair import ends_paragraph, repair, width
+from kg.ingest.repair import INFO_DATE, ends_paragraph, is_info_line, repair, width
 
 HAN = r"\u4e00-\u9fff"
 NAME = rf"[{HAN}·]{{2,4}}"
@@ -91,6 +91,8 @@ def _kind(para: str) -> str:
         return "credit"
     if PATTERNS["mark_byline"].match(para) or PATTERNS["reporter_line"].match(para):
         return "byline"
+    if len(lines) <= 2 and all(is_info_line(ln) for ln in lines):
+        return "info"
     if len(lines) <= 3 and all(width(ln) <= 32 for ln in lines) and not any(ends_paragraph(ln) for ln in lines):
         return "heading"
     return "body"
@@ -220,6 +222,12 @@ def _page_meta(paras: list[str], meta: dict) -> dict:
         m = PATTERNS["header_date"].search(header)
         if m and parse_date(m.group(1)):
             page["date"] = parse_date(m.group(1))
+    if "date" not in page:   # an info line: 2025-06-18 10:12　来源：… or 某某报　2025年3月12日　星期三
+        for line in header.split("\n"):
+            m = INFO_DATE.search(line) if is_info_line(line) else None
+            if m and parse_date("-".join(m.groups())):
+                page["date"] = parse_date("-".join(m.groups()))
+                break
     if not page.get("authors"):
         m = PATTERNS["header_author"].search(header)
         byline = next((PATTERNS["mark_byline"].match(p) for p in paras[:6] if PATTERNS["mark_byline"].match(p)), None)
