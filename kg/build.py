@@ -43,6 +43,7 @@ def build(
     explorer: bool = True,
     jobs: int = 1,
     dask: str | None = None,
+    statistical: bool = True,
     log: Callable[[str], None] = lambda line: None,
 ) -> BuildReport:
     from kg.ingest import read_articles
@@ -66,7 +67,7 @@ def build(
             else:
                 yield item
 
-    for extraction in extract_all(todo(), jobs=jobs, dask=dask):
+    for extraction in extract_all(todo(), jobs=jobs, dask=dask, statistical=statistical):
         article = extraction.article
         store.replace_document(article.doc_id, extraction_triples(extraction))
         report.built.append(article.doc_id)

@@ -34,13 +34,15 @@ def _fail(error: Exception) -> None:
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=1, show_default=True,
               help="Worker processes for NLP and extraction (each loads the model once).")
 @click.option("--dask", metavar="SCHEDULER", help="Run extraction on a Dask distributed cluster at this address.")
+@click.option("--no-model", is_flag=True, help="Rules and gazetteer only, without the trained NER layer.")
 @click.option("--quiet", "-q", is_flag=True, help="Print only the summary.")
-def build(paths, out, include, exclude, strict, jobs, dask, quiet):
+def build(paths, out, include, exclude, strict, jobs, dask, no_model, quiet):
     """Build (or update) the graph in OUT from articles: files, folders or - for stdin."""
     from kg.build import build as run
 
     try:
         report = run(paths, out, include=include, exclude=exclude, strict=strict, jobs=jobs, dask=dask,
+                     statistical=not no_model,
                      log=(lambda line: None) if quiet else click.echo)
     except KGError as error:
         _fail(error)
@@ -150,12 +152,13 @@ def ner(source):
 @click.option("--exclude", multiple=True, help="Glob of files to skip inside folders (repeatable).")
 @click.option("--show-errors", is_flag=True, help="List misses and false hits per document.")
 @click.option("--json", "as_json", is_flag=True, help="Print the scores as JSON.")
-def evaluate(paths, gold_dir, include, exclude, show_errors, as_json):
+@click.option("--no-model", is_flag=True, help="Rules and gazetteer only, without the trained NER layer.")
+def evaluate(paths, gold_dir, include, exclude, show_errors, as_json, no_model):
     """Score entities, relations and observations extracted from PATHS against the gold files in --gold."""
     from kg.eval import evaluate as run, format_report, report_json
 
     try:
-        report = run(gold_dir, paths, include=include, exclude=exclude)
+        report = run(gold_dir, paths, include=include, exclude=exclude, statistical=not no_model)
     except KGError as error:
         _fail(error)
     click.echo(report_json(report, errors=show_errors) if as_json else format_report(report, errors=show_errors))

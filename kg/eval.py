@@ -386,6 +386,7 @@ def evaluate(
     *,
     include: tuple[str, ...] = (),
     exclude: tuple[str, ...] = (),
+    statistical: bool = True,
     log: Callable[[str], None] = lambda line: None,
 ) -> EvalReport:
     """Read ``paths`` as ``kg build`` does, extract, and score each file that has a gold file in ``gold_dir``."""
@@ -404,7 +405,7 @@ def evaluate(
             else:
                 yield item
 
-    for extraction in extract_all(articles()):
+    for extraction in extract_all(articles(), statistical=statistical):
         pooled[_file_name(extraction.article.source)].append(extraction)
     for name in sorted(pooled):
         if name in golds:

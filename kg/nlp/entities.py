@@ -50,12 +50,12 @@ class EntityFinder:
         for entity in self.gazetteer.entities.values():
             for surface in (entity.label, *entity.aliases):
                 self._surfaces.setdefault(surface_key(surface), entity.key)
-        # what load_pipeline hands to pkuseg as its user dictionary
-        self.gazetteer.names = [n for n in self.gazetteer.names if len(n) >= USER_DICT_MIN_CHARS]
 
     @property
     def user_words(self) -> list[str]:
-        return self.gazetteer.names
+        """The names pkuseg must never split. Two-character aliases are left out: as user words they force bad
+        splits of ordinary text (投|资兴|业), and the character matcher finds them anyway."""
+        return [n for n in self.gazetteer.names if len(n) >= USER_DICT_MIN_CHARS]
 
     def __call__(self, doc: Doc) -> Doc:
         folded = fold(doc.text)
