@@ -86,3 +86,53 @@ def test_info_line(tmp_path, head, title, date, publisher):
 def test_html_info_line_date(tmp_path, text, date):
     [a] = read(tmp_path, "a.html", text)
     assert a.date == date
+
+
+# --- a newspaper page as pdftotext gives it: page header, two stories, the second opened by a ■ byline -------------
+
+NEWSPAPER = """某某商报　　　　2024年11月5日　星期二
+第2版　经济　　　　责任编辑：田野
+
+湖州港迎来　首条近洋航线
+首批集装箱今天装船出海
+
+本报讯（通讯员 柳青 记者
+欧阳明辉）湖州港今天开通
+了首条近洋集装箱航线，首批
+集装箱从湖州港装船，经上
+海港中转后运往日本大阪。
+
+港口方面介绍，这条航线每
+周两班，比原来走公路节省
+运费约两成。湖州港今年的
+集装箱吞吐量有望再创新高。
+
+丽水山区特产
+搭上跨境电商快车
+
+■ 通讯员 石磊 记者 夏冰
+
+丽水的香菇、茶叶等山区特
+产正通过跨境电商平台卖到
+海外。今年前三季度，全市
+特产跨境电商出口额同比增
+长三成以上。
+
+当地电商企业表示，跨境电
+商让山区特产有了更大的市
+场，订单已经排到了年底。
+
+　　　　　　　　　　2
+"""
+
+
+@pytest.mark.parametrize("n, title, authors, first_words", [
+    (0, "湖州港迎来　首条近洋航线 首批集装箱今天装船出海", ("柳青", "欧阳明辉"), "本报讯（通讯员 柳青 记者欧阳明辉）湖州港今天开通"),
+    (1, "丽水山区特产 搭上跨境电商快车", ("石磊", "夏冰"), "丽水的香菇、茶叶等山区特产正通过"),
+])
+def test_newspaper_page(tmp_path, n, title, authors, first_words):
+    stories = read(tmp_path, "page.txt", NEWSPAPER)
+    assert len(stories) == 2
+    a = stories[n]
+    assert (a.title, a.date, a.authors) == (title, "2024-11-05", authors)
+    assert any(s.text.startswith(first_words) for s in a.sentences)

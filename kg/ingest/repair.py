@@ -33,6 +33,17 @@ def is_info_line(line: str) -> bool:
                                                                       or INFO_FIELD.search(line))
 
 
+# A line that opens a story (本报讯, a dateline such as 新华社宁波3月2日电, a ■ byline) is never glued to what precedes it.
+STORY_START = re.compile(r"^[\s\u3000]*(?:本报讯|本报消息|[■□◆●▲]|[（(【\[]?[\u4e00-\u9fff]{0,12}?"
+                         r"(?:\d{4}年)?\d{1,2}月\d{1,2}日\s*[电讯])")
+# A gap inside a line (开年采购热　客商涌义乌, 某某报　　2025年3月12日) marks a headline or a layout row, not running text.
+INNER_GAP = re.compile(r"\S(?:\u3000+| {2,})\S")
+
+
+def starts_story(line: str) -> bool:
+    return bool(STORY_START.match(line))
+
+
 CJK = r"\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef"
 # A single space between a CJK character and a number: "用电量 4.49 亿千瓦时".
 UNITS = "亿万千百十年月日时个家人元吨件种列条台多余后倍项次座名位辆架艘箱标"
@@ -113,8 +124,9 @@ def repair(text: str, *, join_paragraphs: bool = True) -> str:
     full = _full_width(list(printed.values()))
 
     def continues(line: str) -> bool:
-        return not ends_paragraph(line) and not is_info_line(line) and \
-            (line[-1] in CONTINUING or printed.get(line, width(line)) >= full)
+        if ends_paragraph(line) or is_info_line(line) or INNER_GAP.search(line) or line.lstrip()[:1] in "■□◆●▲":
+            return False
+        return line[-1] in CONTINUING or printed.get(line, width(line)) >= full
 
     def heading(para: list[str]) -> bool:
         return len(para) <= 3 and width(para[0]) < full and not any(ends_paragraph(ln) for ln in para)
@@ -125,7 +137,7 @@ def repair(text: str, *, join_paragraphs: bool = True) -> str:
         lines = [block[0]]
         for ln in block[1:]:
             headline = n == 0 and len(lines) == 1 and full >= 30   # a page's first line, outside a column layout
-            if continues(lines[-1]) and not headline:
+            if continues(lines[-1]) and not headline and not starts_story(ln):
                 lines[-1] += _glue(lines[-1], ln) + ln
             else:
                 lines.append(ln)
@@ -144,7 +156,7 @@ def repair(text: str, *, join_paragraphs: bool = True) -> str:
             while j < len(paragraphs) and j - i < 3 and _is_caption(paragraphs[j]):
                 j += 1
             captions = paragraphs[i:j]
-            if j >= len(paragraphs) or heading(paragraphs[j]):
+            if j >= len(paragraphs) or heading(paragraphs[j]) or starts_story(paragraphs[j][0]):
                 break
             if captions and not any(_is_credit(c[0]) for c in captions):
                 break

@@ -23,7 +23,7 @@ PATTERNS = {
     "dateline": re.compile(
         rf"^\s*[（(【\[]?\s*(?P<agency>新华社|中新社|中新网|本报|人民网|新华网|央视网|中国新闻网|[{HAN}]{{2,8}}网)?"
         rf"\s*(?P<place>[{HAN}]{{2,8}}?)?\s*(?:(?P<year>\d{{4}})年)?(?P<month>\d{{1,2}})月(?P<day>\d{{1,2}})日\s*(?:电|讯)"),
-    "dateline_authors": re.compile(rf"^\s*[（(]\s*((?:{NAME}[\s、，,]*){{1,6}})[）)]"),
+    "dateline_authors": re.compile(r"^\s*[（(]\s*([^（）()\n]{2,40})[）)]"),
     "mark_byline": re.compile(rf"^\s*[■□◆●▲]\s*((?:{NAME}[\s、，,]*){{1,6}})$"),
     "reporter_line": re.compile(rf"^\s*(?:[{HAN}]{{2,4}}社|本报)?(?:记者|通讯员)\s*((?:{NAME}[\s、，,]*){{1,6}})$"),
     "credit": re.compile(rf"(?:^|[\s\u3000。！？，,：:])(?:本报)?(?:记者|通讯员)?\s*((?:[{HAN}·]{{2,3}}[\s、]+)*"
@@ -50,6 +50,9 @@ def split(text: str, meta: dict, *, html: bool = False) -> list[Story]:
         return []
     kinds = [_kind(p) for p in paras]
     starts = [i for i, k in enumerate(kinds) if k == "start"]
+    if starts:   # a byline line of its own (■ 通讯员 … 记者 …) right under a later headline opens a story too
+        starts = sorted(starts + [i for i, k in enumerate(kinds) if k == "byline" and i > starts[0]
+                                  and kinds[i - 1] == "heading" and i - 1 not in starts])
     if len(starts) >= 2:
         # Photo news (a long paragraph closed by a credit) right after a run of headlines is a story too.
         starts += [i for i, p in enumerate(paras) if kinds[i] == "body" and i > starts[0] and kinds[i - 1] == "heading"
@@ -57,7 +60,8 @@ def split(text: str, meta: dict, *, html: bool = False) -> list[Story]:
         groups = _by_markers(paras, kinds, sorted(set(starts)))
     else:
         groups = _by_headlines(paras, kinds) or [(None, [], paras)]
-    page = _page_meta(paras, meta)
+    # Page-level header lines are those above the first story on a page of several stories.
+    page = _page_meta(paras[:starts[0]] if len(groups) > 1 and starts else paras, meta)
     out = []
     for title, moved, body in groups:
         if not body and not moved:
@@ -127,8 +131,10 @@ def _by_markers(paras, kinds, starts):
     titles: dict[int, list[tuple[int, int, str]]] = {}   # story -> (para, line, text)
     placed = set()
     for i in sorted(set(candidates)):
-        for n, line in enumerate(paras[i].split("\n")):
-            for piece_no, (story, piece) in enumerate(_assign(line, grams)):
+        lines = paras[i].split("\n")
+        whole = _whole_headline(lines, grams)
+        for n, line in enumerate(lines):
+            for piece_no, (story, piece) in enumerate([(whole, line)] if whole is not None else _assign(line, grams)):
                 if story is not None:
                     titles.setdefault(story, []).append((i, n * 10 + piece_no, piece))
                     placed.add(i)
@@ -145,6 +151,20 @@ def _by_markers(paras, kinds, starts):
         title = [p for _, _, p in sorted(titles.get(s, []))]
         groups.append((" ".join(title) or None, title, [paras[i] for i in body if i not in placed]))
     return groups
+
+
+def _whole_headline(lines: list[str], grams: list[set[str]]) -> int | None:
+    """The story a headline of several lines belongs to as a whole (义乌至宁波海铁联运 / 班列量质齐升: the second line
+    alone shares few words with the story); None when its lines point to different stories."""
+    if len(lines) < 2:
+        return None
+    scores = [_overlap("".join(lines), g) for g in grams]
+    top = max(range(len(scores)), key=scores.__getitem__)
+    if scores[top] < TITLE_MIN_OVERLAP:
+        return None
+    if any(story not in (None, top) for line in lines for story, _ in _assign(line, grams)):
+        return None
+    return top
 
 
 def _assign(line: str, grams: list[set[str]]) -> list[tuple[int | None, str]]:
@@ -262,6 +282,10 @@ def _story_meta(body: list[str], page: dict) -> dict:
                 am = PATTERNS["dateline_authors"].match(rest)
                 if am:
                     authors += _names(am.group(1))
+            m = PATTERNS["bulletin"].match(first)
+            am = m and PATTERNS["dateline_authors"].match(first[m.end():].lstrip())
+            if am:   # 本报讯（通讯员 某某 记者 某某）
+                authors += _names(am.group(1))
             for key in ("report_byline", "reporter_line", "mark_byline"):
                 m = PATTERNS[key].match(first)
                 if m:
