@@ -136,3 +136,16 @@ def test_newspaper_page(tmp_path, n, title, authors, first_words):
     a = stories[n]
     assert (a.title, a.date, a.authors) == (title, "2024-11-05", authors)
     assert any(s.text.startswith(first_words) for s in a.sentences)
+
+
+# --- front matter: an outlet named as author is the publisher; a web address named as source is the url ----------
+
+@pytest.mark.parametrize("front, authors, publisher, url", [
+    ("author: 张小雨\nsource: 某某日报", ("张小雨",), "某某日报", None),
+    ("author: 某某经贸观察\nsource: 'https://example.com/a.html'", (), "某某经贸观察", "https://example.com/a.html"),
+    ("author: 某某财经网", (), "某某财经网", None),
+    ("author: 欧阳明辉、司马青", ("欧阳明辉", "司马青"), None, None),
+])
+def test_front_matter_people_and_outlets(tmp_path, front, authors, publisher, url):
+    [a] = read(tmp_path, "a.md", f"---\n{front}\n---\n义乌今年的出口继续增长。")
+    assert (a.authors, a.publisher, a.url) == (authors, publisher, url)

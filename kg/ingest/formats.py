@@ -99,8 +99,11 @@ def clean_meta(raw: dict) -> dict:
         meta["publisher"] = _one_line(meta["publisher"])
     if "url" in meta:
         meta["url"] = _one_line(meta["url"])
-    # An "author" that is an outlet (证券时报网) is the publisher.
-    outlets = [a for a in meta.get("authors", ()) if OUTLET.search(a)]
+    # A "source" that is a web address is where the article lives, not who published it.
+    if re.match(r"https?://", meta.get("publisher", "")):
+        meta.setdefault("url", meta.pop("publisher"))
+    # An "author" that is an outlet (证券时报网, or a Chinese name too long for a person: 浙江经贸观察) is the publisher.
+    outlets = [a for a in meta.get("authors", ()) if OUTLET.search(a) or re.fullmatch(r"[\u4e00-\u9fff]{6,}", a)]
     if outlets and len(outlets) == len(meta["authors"]):
         meta.setdefault("publisher", outlets[0])
         meta["authors"] = ()
