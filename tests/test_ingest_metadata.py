@@ -68,7 +68,7 @@ BODY = "\n\n中新网金华4月9日电（记者 洪一帆）金华今年开出�
     ("金华班列开行量创新高\n\n2024-04-09 10:20　来源：某某新闻网", "金华班列开行量创新高", "2024-04-09", "某某新闻网"),
     ("金华班列开行量创新高 企业订单饱满\n\n2024/04/09　来源：某某新闻网", "金华班列开行量创新高 企业订单饱满",
      "2024-04-09", "某某新闻网"),
-    ("某某日报　　2024年4月9日　星期二\n\n金华班列开行量创新高", None, "2024-04-09", "中新网"),
+    ("某某日报　　2024年4月9日　星期二\n\n金华班列开行量创新高", None, "2024-04-09", "某某日报"),
     ("金华班列开行量创新高\n\n2024-04-09", "金华班列开行量创新高", "2024-04-09", "中新网"),
     ("截至2024年4月9日 金华班列开行量创新高", "截至2024年4月9日 金华班列开行量创新高", None, "中新网"),  # in a headline
 ])
@@ -134,7 +134,7 @@ def test_newspaper_page(tmp_path, n, title, authors, first_words):
     stories = read(tmp_path, "page.txt", NEWSPAPER)
     assert len(stories) == 2
     a = stories[n]
-    assert (a.title, a.date, a.authors) == (title, "2024-11-05", authors)
+    assert (a.title, a.date, a.authors, a.publisher) == (title, "2024-11-05", authors, "某某商报")
     assert any(s.text.startswith(first_words) for s in a.sentences)
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from kg.ingest.formats import parse_date
+from kg.ingest.formats import OUTLET, parse_date
 from kg.ingest.repair import INFO_DATE, ends_paragraph, is_info_line, repair, width
 
 HAN = r"\u4e00-\u9fff"
@@ -258,6 +258,12 @@ def _page_meta(paras: list[str], meta: dict) -> dict:
         m = PATTERNS["header_source"].search(header)
         if m:
             page["publisher"] = m.group(1)
+    if "publisher" not in page:   # a page header line opening with the outlet: 某某商报　　2025年3月12日　星期三
+        for line in header.split("\n"):
+            first = re.split(r"[\s\u3000]+", line.strip())[0]
+            if is_info_line(line) and re.fullmatch(rf"[{HAN}]{{2,10}}", first) and OUTLET.search(first):
+                page["publisher"] = first
+                break
     return page
 
 
