@@ -244,7 +244,7 @@ def explorer_html(data: dict, *, title: str = "kg explorer") -> str:
               "base-uri 'none'; form-action 'none'")
     page = _asset("page.html")
     parts = {
-        "{{policy}}": html.escape(policy),
+        "{{policy}}": html.escape(policy, quote=False).replace('"', "&quot;"),
         "{{title}}": html.escape(title),
         "{{style}}": _asset("vis-network.css") + "\n" + _asset("explorer.css"),
         "{{data}}": _json_for_html(data),

@@ -62,6 +62,8 @@ def synthetic_extractions(entities: int, *, per_document: int = 40, relations_pe
             prov = Provenance(doc_id, s, "synthetic-mention", 1.0, date)
             ex.entities[entity.key] = entity
             ex.mentions.append(Mention(entity, s.start, s.start + len(entity.label), entity.label, prov))
+            alias_at = s.start + len(entity.label) + 1
+            ex.mentions.append(Mention(entity, alias_at, alias_at + len(entity.aliases[0]), entity.aliases[0], prov))
             if i % 5 == 0:
                 value = 100 + i
                 s = sentence(f"{entity.label}去年货运量达{value}万吨，同比增长{i % 30}.5%。")

@@ -246,9 +246,10 @@
       if (box) box.checked = true;
       nodeView.refresh();
     }
+    openPanel(i);
+    network.setSize("100%", "100%");   // the panel took room: measure the canvas before centring on the node
     network.selectNodes([i]);
     network.focus(i, {scale: 1.2, animation: {duration: 350, easingFunction: "easeInOutQuad"}});
-    openPanel(i);
     updateStatus();
   }
 
@@ -480,9 +481,14 @@
     search: function (q) { return search(q).map(function (h) { return h.id; }); },
     find: function (label) { for (var i = 0; i < nodes.length; i++) if (nodes[i].l === label) return i; return -1; },
     focus: focus, expand: expand,
+    selected: function () { return network.getSelectedNodes(); },
     shown: function () { return nodeView.getIds(); },
     shownEdges: function () { return edgeView.getIds(); },
     position: function (i) { return network.getPositions([i])[i]; },
+    edgeAt: function (a, b) {   // where the middle of the edge a -> b is drawn, in page pixels inside #graph
+      var ids = edgeView.getIds({filter: function (e) { return e.from === a && e.to === b; }});
+      return ids.length ? network.canvasToDOM(network.body.edges[ids[0]].edgeType.getPoint(0.5)) : null;
+    },
     toDOM: function (i) { var p = network.getPositions([i])[i]; return p && network.canvasToDOM(p); }
   };
 })();
