@@ -477,7 +477,7 @@
   buildLegend();
   start();
   window.kgExplorer = {
-    data: data, state: state,
+    data: data, state: state, network: function () { return network; },
     search: function (q) { return search(q).map(function (h) { return h.id; }); },
     find: function (label) { for (var i = 0; i < nodes.length; i++) if (nodes[i].l === label) return i; return -1; },
     focus: focus, expand: expand,
