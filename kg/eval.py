@@ -5,6 +5,7 @@ Gold files are ``<article file name>.gold.json`` with ``entities`` (name, type, 
 Extractor) without writing a store; the stories of one file are pooled and scored against that file's gold.
 
 Matching rules:
+- only entities with a mention span are scored as entities (a relation's end named only inside a longer name is not);
 - an entity matches a gold entity when one of its names (label, aliases, mention texts) equals one of the gold's
   names (name, aliases) and the coarse classes (``kg.vocab.coarse``) agree; each side matches at most once, so a
   thing kg splits into two entities scores one hit and one false hit;
@@ -243,10 +244,13 @@ def predicted_entities(extractions: Iterable[Extraction]) -> dict[str, _Predicte
 def score_document(gold: Gold, extractions: list[Extraction]) -> DocScore:
     """Score one file's pooled extractions against its gold."""
     result = DocScore(gold.doc)
-    predicted = predicted_entities(extractions)
-    _score_entities(gold, predicted, result)
-    _score_relations(gold, predicted, extractions, result)
-    _score_observations(gold, predicted, extractions, result)
+    known = predicted_entities(extractions)
+    # an entity the text names only inside a longer name (a relation's end: 满洲里口岸 -> 满洲里市) has no mention span
+    # and the gold does not annotate nested names: it gives relations their names but is not a predicted entity
+    mentioned = {m.entity.key for ex in extractions for m in ex.mentions}
+    _score_entities(gold, {k: p for k, p in known.items() if k in mentioned}, result)
+    _score_relations(gold, known, extractions, result)
+    _score_observations(gold, known, extractions, result)
     return result
 
 

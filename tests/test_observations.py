@@ -6,14 +6,17 @@ from decimal import Decimal
 
 import pytest
 
+from kg.extract.coref import Anaphora, resolve_anaphors
 from kg.extract.numbers import FigureFinder
 from kg.extract.observations import extract_observations
 from kg.extract.periods import find_period
 from kg.extract.sentences import SentenceIndex
 from kg.ingest.sentences import split_sentences
+from kg.paths import ontology_dir
 from kg.records import Article, Entity, Mention, Provenance
 
 FIGURES = FigureFinder.load()
+ANAPHORA = Anaphora.load(ontology_dir() / "rules" / "anaphora.yml")
 MARK = re.compile(r"\[([^|\]]+)\|(\w+)\]")
 
 
@@ -60,6 +63,8 @@ def article_of(text: str, date: str | None = "2024-07-15"):
     index = SentenceIndex(article)
     mentions = [Mention(Entity(name, name, cls), start, start + len(name), name,
                         Provenance("o", index.at(start), f"ner:{cls}")) for start, name, cls in spans]
+    mentions += resolve_anaphors(article, mentions, index.at, anaphora=ANAPHORA)    # as the Extractor does
+    mentions.sort(key=lambda m: m.start)
     return list(extract_observations(article=article, sentences=index, mentions=mentions, figures=FIGURES))
 
 
@@ -98,7 +103,11 @@ def test_relative_period_uses_the_article_date():
     assert (obs.period, obs.period_start, obs.period_end) == ("去年", "2023-01-01", "2023-12-31")
 
 
-@pytest.mark.xfail(strict=True, reason="a subject named by a pronoun (该公司) is not resolved")
-def test_pronoun_subject():
-    obs = article_of("[恒达公司|Company]在[越南|Country]建厂。[金华|City]方面介绍，该公司去年销售额3亿元。")
-    assert obs[0].subject == "恒达公司"
+@pytest.mark.parametrize("text,subject", [
+    # a pronoun stands for the nearest entity of its kind named before it
+    ("[恒达公司|Company]在[越南|Country]建厂。[金华|City]方面介绍，该公司去年销售额3亿元。", "恒达公司"),
+    ("[舟山|City]的[甬舟园区|Zone]去年开工。如今，园区已入驻企业46家。", "甬舟园区"),
+    ("[浙江|Province]新闻。[丽水|City]也不例外，我省今年新增外贸主体3000家。", "浙江"),
+])
+def test_pronoun_subject(text, subject):
+    assert article_of(text)[0].subject == subject

@@ -11,12 +11,14 @@ from pathlib import Path
 import pytest
 
 from kg.errors import DataError
+from kg.extract.coref import Anaphora, resolve_anaphors
 from kg.extract.relations import extract_relations, load_rules, parse_rule
 from kg.ingest.sentences import split_sentences
 from kg.records import Article, Entity, Mention, Provenance
 from kg.paths import ontology_dir
 
 RULES = load_rules(ontology_dir() / "rules")
+ANAPHORA = Anaphora.load(ontology_dir() / "rules" / "anaphora.yml")
 PARENTS = {"义乌": "金华", "金华": "浙江", "宁波": "浙江", "柯桥区": "绍兴", "绍兴": "浙江"}
 MARK = re.compile(r"\[([^|\]]+)\|(\w+)\]")
 
@@ -49,8 +51,14 @@ def lookup(name: str) -> Entity | None:
     return Entity(name, name, known[name]) if name in known else None
 
 
+def with_anaphors(article: Article, mentions: list[Mention]) -> list[Mention]:
+    at = lambda i: next(s for s in article.sentences if s.start <= i < s.end)   # noqa: E731
+    return sorted(mentions + list(resolve_anaphors(article, mentions, at, anaphora=ANAPHORA)), key=lambda m: m.start)
+
+
 def triples(text: str, **kw) -> set[tuple[str, str, str]]:
     article, mentions = marked(text, **kw)
+    mentions = with_anaphors(article, mentions)        # as the Extractor does
     return {(r.subject, r.prop, r.object) for r in extract_relations(mentions, article=article, rules=RULES,
                                                                      lookup=lookup)}
 
@@ -107,6 +115,33 @@ MUST_NOT = [
     # a role word with no person right after it
     ("[宏达物流有限公司|Company]总经理表示，[陈立|Person]不在。", ("陈立", "affiliatedWith", "宏达物流有限公司")),
 ]
+
+
+@pytest.mark.parametrize("text,word,refers_to", [
+    ("[恒达公司|Company]去年在越南建厂，该公司订单饱满。", "该公司", "恒达公司"),
+    ("[浙江|Province]外贸回暖，全省出口增长。", "全省", "浙江"),
+    ("[金华|City]全市进出口增长。", "全市", "金华"),
+    # a clause-initial head alone refers back too; the nearest of its kind whose name ends with the head comes first
+    ("[金义片区|Zone]与[义乌综保区|Zone]协同发展。2025年，片区推出新政。", "片区", "金义片区"),
+    ("[好运达|Platform]上线一年。截至6月，平台注册商户超2万家。", "平台", "好运达"),
+])
+def test_anaphor_refers_back(text, word, refers_to):
+    article, mentions = marked(text)
+    found = {m.text: m.entity.key for m in resolve_anaphors(article, mentions, lambda i: article.sentences[0],
+                                                            anaphora=ANAPHORA)}
+    assert found.get(word) == refers_to
+
+
+@pytest.mark.parametrize("text,word", [
+    ("全省出口增长，[浙江|Province]外贸回暖。", "全省"),                         # nothing of its kind before it
+    ("[义乌|City]新闻。全市场主体达到百万。", "全市"),                           # 全市场 is a word of its own
+    ("[恒达公司|Company]很忙。一家物流公司也来了。", "公司"),                      # a bare head inside a phrase
+    ("[宁波|City]建成安全区多个。", "全区"),                                    # 安全区 is a word of its own
+])
+def test_anaphor_left_alone(text, word):
+    article, mentions = marked(text)
+    found = {m.text for m in resolve_anaphors(article, mentions, lambda i: article.sentences[0], anaphora=ANAPHORA)}
+    assert word not in found
 
 
 @pytest.mark.parametrize("text,triple", MUST)

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from spacy.tokens import Doc
 
+from kg.extract.coref import Anaphora, resolve_anaphors
 from kg.extract.mentions import extract_mentions
 from kg.extract.numbers import FigureFinder
 from kg.extract.observations import extract_observations
@@ -22,6 +23,7 @@ class Extractor:
     gazetteer: Gazetteer
     rules: list[Rule]
     figures: FigureFinder
+    anaphora: Anaphora = Anaphora({})
 
     def __post_init__(self):
         # every name the gazetteer knows -> its entity, for rules that read names inside names
@@ -33,7 +35,8 @@ class Extractor:
     @classmethod
     def load(cls, gazetteer: Gazetteer, ontology: Path | None = None) -> "Extractor":
         folder = Path(ontology) if ontology else ontology_dir()
-        return cls(gazetteer, load_rules(folder / "rules"), FigureFinder.load(folder / "units.yml"))
+        return cls(gazetteer, load_rules(folder / "rules"), FigureFinder.load(folder / "units.yml"),
+                   Anaphora.load(folder / "rules" / "anaphora.yml"))
 
     def __call__(self, doc: Doc, article: Article) -> Extraction:
         sentences = SentenceIndex(article)
@@ -45,10 +48,19 @@ class Extractor:
         for m in mentions:
             result.entities.setdefault(m.entity.key, m.entity)
         result.mentions = mentions
-        result.relations = _unique(extract_relations(mentions, article=article, rules=self.rules,
+        # anaphors (该公司, 全省) stand for an entity named before: rules and figures read them, labels do not
+        referring = sorted(mentions + list(resolve_anaphors(article, mentions, sentences.at, anaphora=self.anaphora)),
+                           key=lambda m: m.start)
+        result.relations = _unique(extract_relations(referring, article=article, rules=self.rules,
                                                      lookup=self.names.get))
+        # a relation may end at an entity the text names only inside a longer name (满洲里口岸 -> 满洲里市): it joins
+        # the extraction's entities without a mention of its own
+        for r in result.relations:
+            for key in (r.subject, r.object):
+                if key not in result.entities and key in self.gazetteer.entities:
+                    result.entities[key] = self.gazetteer.entities[key]
         result.observations = list(extract_observations(article=article, sentences=sentences,
-                                                        mentions=mentions, figures=self.figures))
+                                                        mentions=referring, figures=self.figures))
         return result
 
 

@@ -1,0 +1,89 @@
+"""Anaphors: words that stand for an entity the article named before (该公司, 全省, 我市, a clause-initial 片区).
+
+Each one becomes a Mention of the entity it refers to: the nearest one named before it whose class fits the word,
+preferring one whose own name ends with the same head (片区 -> 金义片区). These mentions feed the relation rules and the
+observation subjects only; they are not names of the entity, so they never reach the graph's labels.
+The words are data: ``ontology/rules/anaphora.yml``.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from kg.errors import DataError
+from kg.records import Article, Mention, Provenance, Sentence
+from kg.vocab import ENTITY_CLASSES, coarse
+
+RULE = "coref"
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+@dataclass(frozen=True)
+class Anaphora:
+    heads: dict[str, tuple[frozenset[str], bool]]    # head word -> (classes it may refer to, may it stand bare?)
+    prefixes: tuple[str, ...] = ()
+    not_before: frozenset[str] = frozenset()
+
+    @classmethod
+    def load(cls, path: Path) -> "Anaphora":
+        if not Path(path).exists():
+            return cls({})
+        raw = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+        heads = {}
+        for entry in raw.get("anaphors", ()):
+            classes = frozenset(entry.get("classes", ()))
+            unknown = classes - set(ENTITY_CLASSES)
+            if unknown or not classes:
+                raise DataError(f"[E025] Anaphor heads {entry.get('heads')} in {path} name unknown classes "
+                                f"{sorted(unknown) or '(none)'}; known: {', '.join(ENTITY_CLASSES)}")
+            for head in entry.get("heads", ()):
+                heads[head] = (classes, bool(entry.get("bare", False)))
+        return cls(heads, tuple(raw.get("prefixes", ())), frozenset(raw.get("not_before", ())))
+
+    def pattern(self) -> re.Pattern:
+        heads = "|".join(re.escape(h) for h in sorted(self.heads, key=len, reverse=True))
+        prefixes = "|".join(re.escape(p) for p in self.prefixes) or "(?!)"
+        return re.compile(f"(?P<prefix>{prefixes})?(?P<head>{heads})")
+
+
+def resolve_anaphors(article: Article, mentions: list[Mention], sentence_at: Callable[[int], Sentence], *,
+                     anaphora: Anaphora) -> Iterator[Mention]:
+    """A Mention for each anaphor in the text that no mention covers and that has an antecedent."""
+    if not anaphora.heads:
+        return
+    text = article.text
+    ordered = sorted(mentions, key=lambda m: m.start)
+    taken = [(m.start, m.end) for m in ordered]
+    for found in anaphora.pattern().finditer(text):
+        start, end = found.span()
+        head = found.group("head")
+        classes, bare = anaphora.heads[head]
+        if any(s < end and start < e for s, e in taken):
+            continue
+        if end < len(text) and text[end] in anaphora.not_before:
+            continue
+        if not found.group("prefix"):
+            if not bare or (start > 0 and _CJK.match(text[start - 1])):
+                continue                 # a bare head is an anaphor only where it starts a clause
+        elif start > 0 and _CJK.match(text[start - 1]) and found.group("prefix") in ("全", "我", "本") \
+                and text[start - 1] not in "在是为和与及对让使把将从":
+            # 金华全市 is still 金华; but 安全区, 自我市 are words of their own: only after a name or a function word
+            if not any(m.end == start for m in ordered):
+                continue
+        antecedent = _antecedent(ordered, start, head, classes)
+        if antecedent is None:
+            continue
+        prov = Provenance(article.doc_id, sentence_at(start), rule=RULE, confidence=0.7, reported_on=article.date)
+        yield Mention(antecedent.entity, start, end, text[start:end], prov)
+
+
+def _antecedent(ordered: list[Mention], at: int, head: str, classes: frozenset[str]) -> Mention | None:
+    before = [m for m in ordered if m.end <= at and (m.entity.cls in classes or coarse(m.entity.cls) in classes)]
+    if not before:
+        return None
+    same_head = [m for m in before if m.entity.label.endswith(head) or m.text.endswith(head)]
+    return (same_head or before)[-1]
