@@ -1,7 +1,9 @@
 """``kg build``: articles in, graph out. Ingest -> spaCy pipeline -> extraction -> store -> Turtle and explorer."""
 from __future__ import annotations
 
+import sys
 import time
+import types
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,6 +24,7 @@ class BuildReport:
     triples: int = 0
     seconds: float = 0.0
     chars: int = 0
+    validation: object = None        # a kg.graph.validate.ValidationReport when the build validated its graph
 
     @property
     def ok(self) -> bool:
@@ -41,6 +44,7 @@ def build(
     exclude: tuple[str, ...] = (),
     strict: bool = False,
     explorer: bool = True,
+    validate: bool = True,
     jobs: int = 1,
     dask: str | None = None,
     statistical: bool = True,
@@ -76,9 +80,33 @@ def build(
         report.relations += len(extraction.relations)
         report.observations += len(extraction.observations)
         log(f"built {article.doc_id} ({article.source}): {article.title or '(untitled)'}")
+    store.load_ontology()
     store.flush()
     report.triples = store.export(out / "graph.ttl", "ttl")
     if explorer:
         write_explorer(store, out / "explorer.html")
+    if validate:   # once, over the whole graph, at the end
+        from kg.graph.validate import validate_store
+
+        report.validation = validate_store(store)
+    store.close()
     report.seconds = time.perf_counter() - started
     return report
+
+
+def build_paths(paths, out, **options) -> BuildReport:
+    """``build`` for callers that pass one path or a list of ``str``/``Path`` (``kg.build`` in the Python API)."""
+    if isinstance(paths, (str, Path)):
+        paths = [paths]
+    return build([str(p) for p in paths], Path(out), **options)
+
+
+class _CallableModule(types.ModuleType):
+    """Importing this module makes it the attribute ``kg.build``, where the API's function ``kg.build`` was:
+    so the module itself can be called like that function."""
+
+    def __call__(self, paths, out, **options) -> BuildReport:
+        return build_paths(paths, out, **options)
+
+
+sys.modules[__name__].__class__ = _CallableModule

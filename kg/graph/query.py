@@ -1,20 +1,184 @@
-"""SPARQL over a built graph folder, with answers as plain rows."""
+"""SPARQL over a built graph folder, with answers as plain rows; named queries from ``ontology/queries/*.rq``.
+
+A named query is a ``.rq`` file whose header comments say what it is::
+
+    # name: routes_from
+    # description: Routes that depart from a place ...
+    # params: ?place
+
+Parameters are bound into the parsed query (pyoxigraph ``substitutions``), never pasted into its text. A value given
+on the command line becomes an RDF term by ``parse_value``: an IRI, a prefixed name, a kg class/property/unit name, the
+label of an entity in the graph, a number, or else a literal.
+"""
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
 from pathlib import Path
 
 from kg.errors import QueryError
-from kg.graph.store import GraphStore
 
 
-def run_query(folder: Path, sparql: str, bindings: dict | None = None) -> tuple[list[str], list[list[str]]]:
-    store = GraphStore(folder)
+@dataclass(frozen=True)
+class NamedQuery:
+    name: str
+    description: str
+    params: str
+    text: str
+    path: Path
+
+    @property
+    def variables(self) -> set[str]:
+        body = "\n".join(line for line in self.text.splitlines() if not line.lstrip().startswith("#"))
+        return set(re.findall(r"[?$](\w+)", body))
+
+
+def queries_dir() -> Path:
+    from kg.paths import ontology_dir
+
+    return ontology_dir() / "queries"
+
+
+def named_queries(folder: Path | None = None) -> dict[str, NamedQuery]:
+    """Every named query, by name (the ``# name:`` header, else the file's stem)."""
+    out = {}
+    for path in sorted(Path(folder or queries_dir()).glob("*.rq")):
+        text = path.read_text(encoding="utf-8")
+        header: dict[str, list[str]] = {}
+        key = None
+        for line in text.splitlines():
+            if not line.startswith("#"):
+                break
+            m = re.match(r"#\s*(\w+):\s*(.*)", line)
+            if m:
+                key = m.group(1).lower()
+                header[key] = [m.group(2).strip()]
+            elif key:
+                header[key].append(line.lstrip("#").strip())
+        join = lambda k: " ".join(p for p in header.get(k, []) if p)
+        name = join("name") or path.stem
+        out[name] = NamedQuery(name, join("description"), join("params"), text, path)
+    return out
+
+
+def get_named_query(name: str) -> NamedQuery:
+    queries = named_queries()
+    if name not in queries:
+        raise QueryError(f"[E021] no named query {name!r}; known: {', '.join(sorted(queries))} (kg query --list)")
+    return queries[name]
+
+
+def parse_value(store, text: str):
+    """A parameter value as an RDF term (pyoxigraph), and a note when it is not what it may look like.
+
+    ``<http://…>`` or ``http://…`` -> IRI; ``kg:City``, ``rdfs:label`` … -> IRI; ``City``, ``departsFrom``, ``TEU`` (a
+    kg term) -> IRI; ``"text"@zh`` / ``"12"^^xsd:integer`` -> that literal; the label or alias of one entity in the
+    graph -> that entity; a number -> xsd:integer or xsd:decimal; anything else -> a literal (tagged @zh unless ASCII).
+    """
+    import pyoxigraph as ox
+
+    from kg.graph.store import PREFIXES
+    from kg.vocab import KG, KG_NS
+
+    value = text.strip()
+    if value.startswith("<") and value.endswith(">"):
+        return ox.NamedNode(value[1:-1]), None
+    if re.match(r"^https?://\S+$", value):
+        return ox.NamedNode(value), None
+    m = re.match(r'^"(.*)"(?:@([A-Za-z-]+)|\^\^(\S+))?$', value, re.S)
+    if m:
+        lexical, lang, datatype = m.groups()
+        if lang:
+            return ox.Literal(lexical, language=lang), None
+        if datatype:
+            dt, _ = parse_value(store, datatype)
+            return ox.Literal(lexical, datatype=dt), None
+        return ox.Literal(lexical), None
+    m = re.match(r"^([A-Za-z][\w-]*):(\w[\w.-]*)$", value)
+    if m and m.group(1) in PREFIXES:
+        return ox.NamedNode(PREFIXES[m.group(1)] + m.group(2)), None
+    if re.match(r"^\w+$", value, re.A) and _is_kg_term(value):
+        return ox.NamedNode(KG_NS + value), None
+    entities = _entities_labelled(store, value)
+    if len(entities) == 1:
+        return entities[0], None
+    if len(entities) > 1:
+        raise QueryError(f"[E022] several entities are labelled {value!r}: "
+                         f"{', '.join(e.value for e in entities)}; give the IRI in <…>")
+    if re.match(r"^[+-]?\d+$", value):
+        return ox.Literal(value, datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")), None
+    if re.match(r"^[+-]?\d*\.\d+$", value):
+        return ox.Literal(value, datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#decimal")), None
+    literal = ox.Literal(value) if value.isascii() else ox.Literal(value, language="zh")
+    return literal, f"no entity is labelled {value!r}: bound as the literal {literal}"
+
+
+def _is_kg_term(name: str) -> bool:
+    from kg.vocab import KG
+
     try:
-        result = store.query(sparql, bindings)
+        KG[name]
+    except (KeyError, AttributeError):
+        return False
+    return True
+
+
+LABELLED = """
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+SELECT DISTINCT ?entity ?text ?prefix WHERE {   # substituted variables must be projected
+  { ?entity rdfs:label ?name } UNION { ?entity skos:altLabel ?name }
+  FILTER (STR(?name) = ?text)
+  FILTER (STRSTARTS(STR(?entity), ?prefix))
+} ORDER BY ?entity
+"""
+
+
+def _entities_labelled(store, text: str) -> list:
+    import pyoxigraph as ox
+
+    from kg.vocab import ID_NS
+
+    rows = store.query(LABELLED, {"text": ox.Literal(text), "prefix": ox.Literal(str(ID_NS) + "entity/")})
+    entities = [row["entity"] for row in rows]
+    if len(entities) > 1:   # prefer the entity whose own label it is over those that have it as an alias
+        own = [e for e in entities
+               if any(str(label.value) == text
+                      for label in (q.object for q in store.db.quads_for_pattern(
+                          e, ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label"), None, ox.DefaultGraph())))]
+        entities = own or entities
+    return entities
+
+
+def bind_params(store, query: NamedQuery, params: dict[str, str]) -> tuple[dict, list[str]]:
+    """The parameters as substitutions for ``query``, and notes for the user. Unknown parameter names fail."""
+    unknown = sorted(set(params) - query.variables)
+    if unknown:
+        raise QueryError(f"[E023] query {query.name!r} has no parameter {', '.join('?' + u for u in unknown)}; "
+                         f"its parameters: {query.params or '(none)'}")
+    bindings, notes = {}, []
+    for key, text in params.items():
+        term, note = parse_value(store, text)
+        bindings[key] = term
+        if note:
+            notes.append(f"?{key}: {note}")
+    return bindings, notes
+
+
+def run_query(folder: Path, sparql: str, bindings: dict | None = None, *,
+              store=None) -> tuple[list[str], list[list[str]]]:
+    """Run SPARQL over the graph in ``folder`` (the ontology included) and return (header, rows of plain strings)."""
+    from kg.graph.store import GraphStore
+
+    store = store or GraphStore(folder)
+    try:
+        result = store.query(sparql, bindings, with_ontology=True)
     except SyntaxError as error:
         raise QueryError(f"[E020] SPARQL syntax error: {error}") from None
-    if isinstance(result, bool):
-        return ["ask"], [[str(result).lower()]]
+    except RuntimeError as error:   # e.g. a bound variable the query does not project
+        raise QueryError(f"[E024] cannot run the query: {error}") from None
+    if isinstance(result, bool) or type(result).__name__ == "QueryBoolean":
+        return ["ask"], [[str(bool(result)).lower()]]
     if hasattr(result, "variables"):
         header = [v.value for v in result.variables]
         rows = [[_plain(solution[v]) for v in result.variables] for solution in result]
@@ -23,12 +187,42 @@ def run_query(folder: Path, sparql: str, bindings: dict | None = None) -> tuple[
     return ["subject", "predicate", "object"], rows
 
 
+def run_named(folder: Path, name: str, params: dict[str, str] | None = None,
+              *, store=None) -> tuple[list[str], list[list[str]], list[str]]:
+    """Run the named query ``name`` with ``params`` (name -> value as typed): (header, rows, notes)."""
+    from kg.graph.store import GraphStore
+
+    store = store or GraphStore(folder)
+    query = get_named_query(name)
+    bindings, notes = bind_params(store, query, params or {})
+    header, rows = run_query(folder, query.text, bindings, store=store)
+    return header, rows, notes
+
+
 def _plain(term) -> str:
     return "" if term is None else term.value
 
 
+def shorten(value: str) -> str:
+    """An IRI as a person reads it: ``id:entity/义乌市``, ``kg:departsFrom``; anything else unchanged."""
+    from urllib.parse import unquote
+
+    from kg.graph.store import PREFIXES
+    from kg.vocab import ID_NS
+
+    if value.startswith(str(ID_NS)):
+        return "id:" + unquote(value[len(str(ID_NS)):])
+    for prefix, ns in PREFIXES.items():
+        if value.startswith(ns) and re.fullmatch(r"[\w.-]+", value[len(ns):]):
+            return f"{prefix}:{value[len(ns):]}"
+    return value
+
+
 def format_table(header: list[str], rows: list[list[str]]) -> str:
+    """Rows as an aligned table (IRIs shortened, CJK characters counted as two columns)."""
     import unicodedata
+
+    rows = [[shorten(c) for c in r] for r in rows]
 
     def width(text: str) -> int:
         return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)

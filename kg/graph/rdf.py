@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import unicodedata
 from collections.abc import Iterator
 from decimal import Decimal
 from urllib.parse import quote
@@ -16,20 +17,33 @@ WIKIDATA = "http://www.wikidata.org/entity/"
 Triple = tuple
 
 
+def _segment(key: str, what: str) -> str:
+    """One IRI path segment from a canonical key: NFC, then every character but unreserved ASCII percent-encoded.
+
+    Spaces, quotes, angle brackets, ``#``, ``%`` and ``/`` can never break the IRI or split it into more segments.
+    """
+    if not isinstance(key, str) or not key.strip():
+        raise ValueError(f"an empty {what} cannot name a node")
+    return quote(unicodedata.normalize("NFC", key), safe="")
+
+
 def entity_iri(key: str) -> URIRef:
-    return ID_NS[f"entity/{quote(key, safe='')}"]
+    return ID_NS[f"entity/{_segment(key, 'entity key')}"]
 
 
 def doc_iri(doc_id: str) -> URIRef:
-    return ID_NS[f"doc/{quote(doc_id, safe='')}"]
+    return ID_NS[f"doc/{_segment(doc_id, 'document id')}"]
+
+
+GRAPH_PREFIX = str(ID_NS) + "graph/"
 
 
 def graph_iri(doc_id: str) -> URIRef:
-    return ID_NS[f"graph/{quote(doc_id, safe='')}"]
+    return ID_NS[f"graph/{_segment(doc_id, 'document id')}"]
 
 
 def sentence_iri(doc_id: str, start: int, end: int) -> URIRef:
-    return ID_NS[f"sentence/{quote(doc_id, safe='')}/{start}-{end}"]
+    return ID_NS[f"sentence/{_segment(doc_id, 'document id')}/{int(start)}-{int(end)}"]
 
 
 def _digest(*parts: object) -> str:
@@ -143,6 +157,15 @@ def extraction_triples(ex: Extraction) -> Iterator[Triple]:
     first_sentence: dict[str, Provenance] = {}
     for m in ex.mentions:
         first_sentence.setdefault(m.entity.key, m.provenance)
+    # a relation may reach an entity the text names only inside another name (满洲里口岸 -> 满洲里市): when the
+    # extraction knows that entity, it is described and mentioned here too, in the relation's sentence
+    for rel in ex.relations:
+        for key in (rel.subject, rel.object):
+            if key not in seen and key in ex.entities:
+                seen[key] = set()
+                yield from entity_triples(ex.entities[key], seen[key])
+            if key in ex.entities:
+                first_sentence.setdefault(key, rel.provenance)
     for key in sorted(first_sentence):
         yield from _statement_evidence((entity_iri(key), KG.mentionedIn, doc), first_sentence[key])
     for rel in ex.relations:
