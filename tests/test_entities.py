@@ -84,3 +84,21 @@ def test_tag_lines_offsets_point_into_the_line(nlp):
     assert {"start": 3, "end": 9, "text": "金华市商务局", "type": "GovernmentBody"} in line["entities"]
     for e in line["entities"]:
         assert line["text"][e["start"]:e["end"]] == e["text"]
+
+
+@pytest.mark.parametrize("text, long, short", [
+    # one company written in full, then shorter, in one article
+    ("丽水青田华远现代农业有限公司扩建了基地。华远农业有限公司今年还将招工。", "丽水青田华远现代农业有限公司", "华远农业有限公司"),
+])
+def test_abridged_company_name_is_the_same_entity(nlp, text, long, short):
+    keys = {e.text: e.kb_id_ for e in nlp(text).ents}
+    assert keys[short] == keys[long]
+
+
+@pytest.mark.parametrize("text, a, b", [
+    # two companies that only share a word stay two
+    ("华远农业有限公司和华通物流有限公司签约。", "华远农业有限公司", "华通物流有限公司"),
+])
+def test_different_companies_stay_apart(nlp, text, a, b):
+    keys = {e.text: e.kb_id_ for e in nlp(text).ents}
+    assert keys[a] != keys[b]

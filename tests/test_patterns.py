@@ -54,6 +54,22 @@ MUST_MATCH = [
     ("来自埃及的客商阿米尔正在挑选灯具。", "阿米尔", "Person"),
     # Latin-script platforms and brands
     ("很多商户通过Temu平台销售。", "Temu", "Platform"),
+    # a stop word the segmenter cuts into pieces still stops a name; a period of time is no part of one
+    ("这些成绩离不开仓单质押制度的支撑。", "仓单质押制度", "Policy"),
+    ("上半年温州综合保税区进口大幅增加。", "温州综合保税区", "Zone"),
+    # a known zone or route keeps its name when words stand before it; a “quoted” part makes a new name
+    ("今年以来浙江中欧班列开行超过千列。", "中欧班列", "Route"),
+    ("增速超越杭州综保区位居全省第一。", "杭州综保区", "Zone"),
+    ("首趟“甬金欧”中欧班列满载发车。", "“甬金欧”中欧班列", "Route"),
+    # 和 inside an office's name, 及 inside an industry's
+    ("丽水市莲都区农业农村和水利局发布通知。", "丽水市莲都区农业农村和水利局", "GovernmentBody"),
+    ("全省高技术及装备制造业增速加快。", "高技术及装备制造业", "Industry"),
+    # an industry is named without its place; a “quoted” term before 行业 is the industry's name
+    ("湖州第三产业用电量增长较快。", "第三产业", "Industry"),
+    ("今年“老三样”行业出口回落。", "“老三样”", "Industry"),
+    # 工程 makes a policy's name only with a “quoted” part
+    ("当地推进文化强市“书香工程”。", "文化强市“书香工程”", "Policy"),
+    ("两地合作实施“山海协作工程”。", "“山海协作工程”", "Policy"),
 ]
 
 
@@ -71,6 +87,23 @@ MUST_NOT_MATCH = [
     ("我们走进宁波远洋国际物流有限公司的仓库。", "走进宁波远洋国际物流有限公司"),
     ("《人民日报》报道了这件事。", "《人民日报》"),        # a newspaper is not a policy
     ("负责人表示，今年订单增加。", "表示"),
+    # descriptions, not names
+    ("这些成绩离不开改革。", "离不开改革"),
+    ("全省正在建设两大开放通道。", "开放通道"),
+    ("这是单一物流通道难以做到的。", "单一物流通道"),
+    ("金华回程班列数量持续增长。", "金华回程班列"),
+    ("该平台设有中文站和英文国际站。", "英文国际站"),
+    ("其他制造业四类行业增长放缓。", "制造业四类行业"),
+    ("所有细分行业都在增长。", "细分行业"),
+    ("“新三样”相关产业行业表现亮眼。", "产业行业"),
+    ("这里不仅要通贸易，更要“兴产业”。", "兴产业"),
+    ("这是民生实事工程之一。", "民生实事工程"),
+    ("这为中国自贸试验区提供了经验。", "中国自贸试验区"),
+    ("规模以上工业中制造业增长较快。", "工业中制造业"),
+    ("片区创新人才服务评价体系。", "片区创新人才服务评价体系"),
+    ("当地推出农业保险，降低养殖风险。", "农业保险"),          # a kind of insurance, not a named policy
+    ("当地为创业者搭建平台，让创业者安心创业。", "安心"),       # a word after a role word, not a person
+    ("外国客商包机来华采购。", "包机"),
 ]
 
 

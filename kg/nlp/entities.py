@@ -18,7 +18,7 @@ from spacy.tokens import Doc, Span
 from kg.nlp.align import split_at
 from kg.nlp.canonical import canonical_key, short_forms, surface_key
 from kg.nlp.gazetteer import Gazetteer
-from kg.nlp.patterns import HeadPatterns
+from kg.nlp.patterns import ONE_PLACE, HeadPatterns
 from kg.nlp.text import fold
 from kg.paths import ontology_dir
 from kg.vocab import coarse
@@ -65,14 +65,19 @@ class EntityFinder:
                  for m in self.gazetteer.find(folded) if m.start in edges or m.end in edges]
         doc = split_at(doc, [edge for start, end, *_ in found for edge in (start, end)])
         if self.patterns:
-            places = {}
+            places, countries = {}, set()
             for start, end, cls, *_ in found:
                 if coarse(cls) == "Place" and (end not in places or places[end] > start):
                     places[end] = start
-            for c in self.patterns.find(doc, places=places):
+                if cls == "Country":
+                    countries.add((start, end))
+            known = {(end, coarse(cls)): start for start, end, cls, *_ in found}
+            for c in self.patterns.find(doc, places=places, countries=countries):
+                if _widens_known(doc.text, c, known):
+                    continue
                 found.append((c.start, c.end, *self._resolve(doc.text[c.start:c.end], c.cls), RULE))
         found += self._declared_short_forms(doc.text, found)
-        chosen = _longest_first(found)
+        chosen = _same_company(doc.text, _longest_first(found))
         doc = split_at(doc, [edge for start, end, *_ in chosen for edge in (start, end)])
         spans = []
         for start, end, cls, key, _ in chosen:
@@ -100,6 +105,51 @@ class EntityFinder:
             for m in re.finditer(re.escape(short), text):
                 extra.append((m.start(), m.end(), owner[2], owner[3], RULE))
         return extra
+
+
+def _widens_known(text: str, c, known: dict[tuple[int, str], int]) -> bool:
+    """A rule-found name that ends in a known name of the same kind adds nothing but words before it: 一季度金义综保区
+    and 浙江中欧班列 are the known 金义综保区 and 中欧班列. Only a “quoted” or (bracketed) part before it makes a
+    new name (“义新欧”中欧班列)."""
+    if c.cls not in ONE_PLACE or not c.rule.startswith("head:"):
+        return False
+    start = known.get((c.end, coarse(c.cls)))
+    if start is None or start <= c.start or c.end - start <= len(c.rule) - len("head:"):
+        return False                          # no known name there, or only the head word itself is known
+    prefix = text[c.start:start]
+    return not (prefix[0] in "“「『(（" and prefix[-1] in "”」』)）")
+
+
+def _same_company(text: str, chosen: list[tuple]) -> list[tuple]:
+    """One company written two ways in one article is one entity: a shorter rule-found company name that keeps the
+    longer one's first two characters (after its place) and legal suffix, and whose characters all appear in order in
+    it (汇鑫元渔业有限公司 in 椒江汇鑫元现代渔业有限公司), takes the longer name's key."""
+    companies = [c for c in chosen if c[2] == "Company" and c[4] == RULE]
+    names = {c[3]: text[c[0]:c[1]] for c in companies}
+    alias_of: dict[str, str] = {}
+    for short_key, short in names.items():
+        for long_key, long in names.items():
+            if len(long) <= len(short) or long_key == short_key:
+                continue
+            if _abridges(short, long):
+                alias_of[short_key] = long_key
+                break
+    if not alias_of:
+        return chosen
+    owner = {c[3]: c for c in companies}
+    return [(s, e, owner[alias_of[k]][2], alias_of[k], src) if k in alias_of and src == RULE else (s, e, cls, k, src)
+            for s, e, cls, k, src in chosen]
+
+
+def _abridges(short: str, long: str) -> bool:
+    suffix = next((x for x in ("有限公司", "公司", "集团") if short.endswith(x)), None)
+    if suffix is None or not long.endswith(suffix):
+        return False
+    core = short[: -len(suffix)]
+    if len(core) < 4 or core[:2] not in long:
+        return False
+    rest = iter(long[long.index(core[:2]):])
+    return all(ch in rest for ch in core)
 
 
 def _longest_first(found: list[tuple]) -> list[tuple]:

@@ -26,6 +26,9 @@ OPENERS = {"”": "“", "’": "‘", "」": "「", "』": "『", ")": "(", "�
 NAME_INNER = "—–-·+、"   # characters allowed inside a quoted or bracketed part of a name
 # classes whose names hold at most one place name (a company's may hold two: 杭州萧山…有限公司)
 ONE_PLACE = frozenset({"Facility", "Zone", "Route"})
+_CLOSERS = {"“": "”", "「": "」", "『": "』"}
+# function words that may stand inside a name of these classes, between two name words
+INNER_CONJUNCTIONS = {"GovernmentBody": ("和",), "Industry": ("及",)}
 
 
 @dataclass(frozen=True)
@@ -57,6 +60,8 @@ class HeadPatterns:
     latin_heads: tuple[tuple[str, str], ...] = ()
     persons: Persons | None = None
     not_heads: frozenset[str] = frozenset()
+    quoted_heads: frozenset[str] = frozenset()         # heads that make a name only with a “quoted” part
+    quoted_names_head: frozenset[str] = frozenset()    # heads after which a “quoted” part alone is the name
 
     @classmethod
     def load(cls, path: Path) -> "HeadPatterns":
@@ -77,22 +82,26 @@ class HeadPatterns:
             latin = [(head, klass) for klass, words in data.get("latin_heads", {}).items() for head in words]
             return cls(tuple(heads), frozenset(stop), frozenset(data.get("generic", ())), data["max_chars"],
                        data["max_words"], tuple(data.get("title_tails", ())), tuple(latin), persons,
-                       frozenset(data.get("not_heads", ())))
+                       frozenset(data.get("not_heads", ())), frozenset(data.get("quoted_heads", ())),
+                       frozenset(data.get("quoted_names_head", ())))
         except (KeyError, TypeError) as error:
             raise DataError(f"[E020] {path}: missing or malformed key {error}; see the comments in that file") from None
 
     # ------------------------------------------------------------------------------------------------ all finders
 
-    def find(self, doc: Doc, *, places: dict[int, int] | None = None) -> Iterator[Candidate]:
-        """``places`` maps the end offset of each known place name to its start (from the gazetteer)."""
-        yield from self.find_heads(doc, places=places or {})
+    def find(self, doc: Doc, *, places: dict[int, int] | None = None,
+             countries: set[tuple[int, int]] | None = None) -> Iterator[Candidate]:
+        """``places`` maps the end offset of each known place name to its start (from the gazetteer); ``countries``
+        holds the (start, end) of each known country name."""
+        yield from self.find_heads(doc, places=places or {}, countries=countries or set())
         yield from self.find_titles(doc)
         yield from self.find_latin(doc)
         yield from self.find_persons(doc)
 
     # -------------------------------------------------------------------------------------------------- head words
 
-    def find_heads(self, doc: Doc, *, places: dict[int, int] | None = None) -> Iterator[Candidate]:
+    def find_heads(self, doc: Doc, *, places: dict[int, int] | None = None,
+                   countries: set[tuple[int, int]] | None = None) -> Iterator[Candidate]:
         text = doc.text
         ends = {t.idx + len(t.text) for t in doc}
         starts = {t.idx: t.i for t in doc}
@@ -102,17 +111,31 @@ class HeadPatterns:
                 h, e = m.start(), m.end()
                 if e not in ends:
                     continue          # the head is the start of a longer word (口岸城市 is not a 口岸)
-                if text[max(0, h - 1):e] in self.not_heads or text[h:e] in self.not_heads:
-                    continue          # an ordinary word that ends like a head (格局, 布局)
-                start = self._extend_left(doc, h, starts, token_at, places if klass in ONE_PLACE else {})
+                if any(text.endswith(word, 0, e) for word in self.not_heads):
+                    continue          # an ordinary word that ends like a head (格局, 布局, 物流通道, 回程班列)
+                start = self._extend_left(doc, h, starts, token_at, places if klass in ONE_PLACE else {}, klass)
                 if start is None:
                     continue
                 if klass == "Route":
                     start = self._route_origin(doc, start, starts, token_at)
-                yield Candidate(start, e, klass, f"head:{head}")
+                end = e
+                if klass == "Industry":
+                    span = self._industry_span(text, start, h, e, places or {})
+                    if span is None:
+                        continue
+                    start, end = span
+                elif any(s == start and text[x:e] in self._head_words for s, x in (countries or ())):
+                    continue          # 中国自贸试验区: the country's zones in general, not one zone
+                if head in self.quoted_heads and not any(q in text[start:h] for q in "“「『"):
+                    # 民生实事工程 describes; 数字经济“一号工程” names: the head ends a quoted part
+                    if not (start > 0 and text[start - 1] in _CLOSERS and text[e:e + 1] == _CLOSERS[text[start - 1]]):
+                        continue
+                    before = self._extend_left(doc, start - 1, starts, token_at, {}, klass)
+                    start, end = (start - 1 if before is None else before), e + 1
+                yield Candidate(start, end, klass, f"head:{head}")
 
     def _extend_left(self, doc: Doc, h: int, starts: dict[int, int], token_at: list[int],
-                     places: dict[int, int]) -> int | None:
+                     places: dict[int, int], klass: str = "") -> int | None:
         """Where the name whose head starts at character ``h`` begins, or None when no name stands before it.
 
         A facility, zone or route name holds one place name: 浙北嘉兴港 and 浙江宁波空港 are 嘉兴港 and 宁波空港 with a place before them; and a
@@ -146,6 +169,10 @@ class HeadPatterns:
             w = text[t.idx:pos]
             if t.whitespace_ and not is_latin(w[-1]):
                 break
+            if self._stop_ends_at(text, pos, starts):
+                break                             # a stop word the segmenter cut up: 离|不|开
+            if _COUNTED.match(w) or w.endswith(_TIME_ENDS):
+                break                             # 四类, 十大, 两大; 一季度, 上半年
             if w[-1] in OPENERS:                  # a “quoted” or (bracketed) part of the name
                 open_at = text.rfind(OPENERS[w[-1]], max(0, pos - 14), pos - 1)
                 inner = text[open_at + 1:pos - 1] if open_at >= 0 else ""
@@ -158,7 +185,7 @@ class HeadPatterns:
                 continue
             if (not _is_name_word(w) or w in self.stop_words or (len(w) > 1 and w[-1] in "了着过的地得")
                     or _ORDINAL.match(w)):
-                if not self._glued_function_word(doc, t, w):
+                if not (self._glued_function_word(doc, t, w) or self._inner_conjunction(doc, t, w, text[pos:h], klass)):
                     break
             if h - t.idx > self.max_chars:
                 break
@@ -171,6 +198,41 @@ class HeadPatterns:
         if all(w in self.generic for w in words):
             return None
         return pos
+
+    def _stop_ends_at(self, text: str, pos: int, starts: dict[int, int]) -> bool:
+        """A stop word of two or more characters ends at ``pos`` and begins where a token begins."""
+        return any(text[pos - n:pos] in self.stop_words and (pos - n) in starts
+                   for n in range(2, min(self._longest_stop, pos) + 1))
+
+    @property
+    def _longest_stop(self) -> int:
+        return max((len(w) for w in self.stop_words), default=1)
+
+    def _inner_conjunction(self, doc: Doc, t, w: str, after: str, klass: str) -> bool:
+        """和 inside an office's name (农业农村和水利局), 及 inside an industry's (高技术及装备制造业): a name word on both sides."""
+        if w not in INNER_CONJUNCTIONS.get(klass, ()) or len(after) < 2 or t.i == 0:
+            return False
+        prev = doc[t.i - 1]
+        return (not prev.whitespace_ and _is_name_word(prev.text) and prev.text not in self.stop_words
+                and len(prev.text) >= 2)
+
+    def _industry_span(self, text: str, start: int, h: int, e: int,
+                       places: dict[int, int]) -> tuple[int, int] | None:
+        """An industry is named without the place it is in (宁波第二产业 is 第二产业), and with more than one
+        character before the head (兴产业 is a verb and its object); in “新三样”行业 the quoted words name it."""
+        ends_of_places = {s: end for end, s in places.items()}
+        while start in ends_of_places and ends_of_places[start] < h:
+            start = ends_of_places[start]
+        inner = text[start:h]
+        if len(inner) < 2 or inner in self.generic:
+            return None
+        if inner[0] in "“「『" and inner[-1] == _CLOSERS[inner[0]] and text[h:e] in self.quoted_names_head:
+            return (start, h) if len(inner) >= 4 else None
+        return start, e
+
+    @property
+    def _head_words(self) -> frozenset[str]:
+        return frozenset(head for head, _ in self.heads)
 
     def _one_char_head(self, text: str, h: int) -> bool:
         return any(head == text[h] for head, _ in self.heads if len(head) == 1)
@@ -279,6 +341,10 @@ class HeadPatterns:
 
 
 _ORDINAL = re.compile(r"^第[一二三四五六七八九十百千零〇两0-9]+")
+# a count of kinds or items (四类, 十大, 两大, 百亿): never part of a name
+_COUNTED = re.compile(r"^[一二三四五六七八九十百千万亿两几数]+[类大项个种批条家亿万]?$")
+# a period of time (一季度, 上半年, 前三季度)
+_TIME_ENDS = ("季度", "半年", "年度", "月份", "年来")
 
 
 def _is_name_word(text: str) -> bool:
