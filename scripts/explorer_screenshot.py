@@ -46,7 +46,11 @@ def shoot(page_path: Path, out: Path, *, focus: str | None, width: int, height: 
             page.wait_for_selector("#panel:not([hidden])")
             page.evaluate("() => document.getElementById('search').blur()")
             page.wait_for_timeout(600)
-            page.evaluate("() => kgExplorer.network().fit()")   # the whole graph beside the panel
+            page.evaluate("""() => {   // most of the graph beside the panel, the focused entity in the middle
+                const net = kgExplorer.network(), id = kgExplorer.selected()[0];
+                net.fit();
+                net.moveTo({scale: net.getScale() * 1.3, position: net.getPositions([id])[id]});
+            }""")
             page.wait_for_timeout(300)
         page.screenshot(path=str(out))
         ctx.close()

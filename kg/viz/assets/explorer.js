@@ -173,8 +173,8 @@
     layout: {improvedLayout: false, randomSeed: 7},
     physics: {
       enabled: true, solver: "forceAtlas2Based",
-      forceAtlas2Based: {gravitationalConstant: -60, centralGravity: 0.012, springLength: 110, springConstant: 0.06,
-                         damping: 0.5, avoidOverlap: 0.3},
+      forceAtlas2Based: {gravitationalConstant: -80, centralGravity: 0.01, springLength: 120, springConstant: 0.05,
+                         damping: 0.5, avoidOverlap: 0.6},
       stabilization: {enabled: true, iterations: 250, updateInterval: 50, fit: true},
       minVelocity: 1.5, maxVelocity: 60, timestep: 0.5
     },
