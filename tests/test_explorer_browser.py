@@ -321,3 +321,35 @@ def test_large_graph_draws_the_cap_and_expands(explorer, large):
     assert added > 0 and len(page.js("kgExplorer.shown()")) == before + added
     neighbours = page.js("i => kgExplorer.data.edges.filter(e => e[0] === i || e[1] === i).length", hub)
     assert neighbours > 10
+
+
+def test_double_click_expands_a_node(explorer, large):
+    page = explorer(large)
+    hub = 0
+    before = set(page.js("kgExplorer.shown()"))
+    x, y = page.screen_point(hub)
+    page.page.mouse.dblclick(x, y)
+    page.page.wait_for_function("n => kgExplorer.shown().length > n", arg=len(before))
+    after = set(page.js("kgExplorer.shown()"))
+    neighbours = set(page.js("i => kgExplorer.data.edges.filter(e => e[0] === i || e[1] === i)"
+                             "  .map(e => e[0] === i ? e[1] : e[0])", hub))
+    assert before < after and after - before <= neighbours
+
+
+@pytest.mark.parametrize("cap", ["50", "500"])
+def test_the_view_size_can_be_changed(explorer, large, cap):
+    page = explorer(large)
+    page.page.select_option("#cap", cap)
+    assert len(page.js("kgExplorer.shown()")) == int(cap)
+    page.page.click("#more")
+    assert len(page.js("kgExplorer.shown()")) == int(cap) + 100
+
+
+def test_search_results_can_be_picked_with_the_keyboard(explorer, built):
+    page = explorer(built)
+    page.page.fill("#search", "义乌")
+    second = page.page.locator("#results li .name").nth(1).inner_text()
+    page.page.press("#search", "ArrowDown")
+    page.page.press("#search", "Enter")
+    page.page.wait_for_selector("#panel:not([hidden])")
+    assert page.page.inner_text("#panel-label") == second != "义乌市"

@@ -291,7 +291,9 @@
     if (caps.indexOf(state.cap) < 0 && state.cap < nodes.length) caps.push(state.cap);
     caps.sort(function (a, b) { return a - b; });
     caps.forEach(function (c) { select.appendChild(el("option", {value: String(c)}, String(c))); });
-    select.appendChild(el("option", {value: String(Math.max(nodes.length, 1))}, "全部 all " + nodes.length));
+    if (nodes.length <= 3000) {   // beyond that, drawing everything at once is more than anyone can read
+      select.appendChild(el("option", {value: String(Math.max(nodes.length, 1))}, "全部 all " + nodes.length));
+    }
     select.value = String(Math.min(state.cap, Math.max(nodes.length, 1)));
     if (!select.value) select.value = String(Math.max(nodes.length, 1));
     select.addEventListener("change", function () { state.cap = Number(select.value); rebuild(); });
