@@ -102,3 +102,9 @@ def test_abridged_company_name_is_the_same_entity(nlp, text, long, short):
 def test_different_companies_stay_apart(nlp, text, a, b):
     keys = {e.text: e.kb_id_ for e in nlp(text).ents}
     assert keys[a] != keys[b]
+
+
+def test_abridged_office_name_is_the_same_entity(nlp):
+    doc = nlp("丽水市莲都区农业农村和水利局发布通知。莲都区农水局表示将加快推进。")
+    keys = {e.text: e.kb_id_ for e in doc.ents}
+    assert keys["莲都区农水局"] == keys["丽水市莲都区农业农村和水利局"]

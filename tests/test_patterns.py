@@ -70,6 +70,7 @@ MUST_MATCH = [
     # 工程 makes a policy's name only with a “quoted” part
     ("当地推进文化强市“书香工程”。", "文化强市“书香工程”", "Policy"),
     ("两地合作实施“山海协作工程”。", "“山海协作工程”", "Policy"),
+    ("丽水“山海协作工程”成效明显。", "“山海协作工程”", "Policy"),       # without the place before it
 ]
 
 
@@ -104,6 +105,9 @@ MUST_NOT_MATCH = [
     ("当地推出农业保险，降低养殖风险。", "农业保险"),          # a kind of insurance, not a named policy
     ("当地为创业者搭建平台，让创业者安心创业。", "安心"),       # a word after a role word, not a person
     ("外国客商包机来华采购。", "包机"),
+    ("各地都在建设自贸试验区。", "自贸试验区"),               # the head alone is a kind of zone
+    ("省委员会办公室发出通知。", "委员会办公室"),             # a head before a head is no name
+    ("全国十大优秀综试区名单公布。", "优秀综试区"),
 ]
 
 

@@ -121,17 +121,19 @@ def _widens_known(text: str, c, known: dict[tuple[int, str], int]) -> bool:
 
 
 def _same_company(text: str, chosen: list[tuple]) -> list[tuple]:
-    """One company written two ways in one article is one entity: a shorter rule-found company name that keeps the
-    longer one's first two characters (after its place) and legal suffix, and whose characters all appear in order in
-    it (汇鑫元渔业有限公司 in 椒江汇鑫元现代渔业有限公司), takes the longer name's key."""
-    companies = [c for c in chosen if c[2] == "Company" and c[4] == RULE]
+    """One company or office written two ways in one article is one entity: a shorter rule-found name that keeps the
+    longer one's first two characters (after its place) and suffix, and whose characters all appear in order in it
+    (汇鑫元渔业有限公司 in 椒江汇鑫元现代渔业有限公司, 椒江区农水局 in 台州市椒江区农业农村和水利局), takes the longer
+    name's key."""
+    companies = [c for c in chosen if c[2] in ("Company", "GovernmentBody") and c[4] == RULE]
     names = {c[3]: text[c[0]:c[1]] for c in companies}
+    owner_cls = {c[3]: c[2] for c in companies}
     alias_of: dict[str, str] = {}
     for short_key, short in names.items():
         for long_key, long in names.items():
             if len(long) <= len(short) or long_key == short_key:
                 continue
-            if _abridges(short, long):
+            if owner_cls[long_key] == owner_cls[short_key] and _abridges(short, long):
                 alias_of[short_key] = long_key
                 break
     if not alias_of:
@@ -142,7 +144,7 @@ def _same_company(text: str, chosen: list[tuple]) -> list[tuple]:
 
 
 def _abridges(short: str, long: str) -> bool:
-    suffix = next((x for x in ("有限公司", "公司", "集团") if short.endswith(x)), None)
+    suffix = next((x for x in ("有限公司", "公司", "集团", "局") if short.endswith(x)), None)
     if suffix is None or not long.endswith(suffix):
         return False
     core = short[: -len(suffix)]

@@ -28,6 +28,8 @@ NAME_INNER = "—–-·+、"   # characters allowed inside a quoted or bracketed
 ONE_PLACE = frozenset({"Facility", "Zone", "Route"})
 _CLOSERS = {"“": "”", "「": "」", "『": "』"}
 # function words that may stand inside a name of these classes, between two name words
+# classes named without the place they are in: 宁波第二产业 is 第二产业, 绍兴“展翅工程” is “展翅工程”
+STRIP_PLACE = frozenset({"Industry", "Policy"})
 INNER_CONJUNCTIONS = {"GovernmentBody": ("和",), "Industry": ("及",)}
 
 
@@ -119,19 +121,21 @@ class HeadPatterns:
                 if klass == "Route":
                     start = self._route_origin(doc, start, starts, token_at)
                 end = e
-                if klass == "Industry":
-                    span = self._industry_span(text, start, h, e, places or {})
-                    if span is None:
-                        continue
-                    start, end = span
-                elif any(s == start and text[x:e] in self._head_words for s, x in (countries or ())):
-                    continue          # 中国自贸试验区: the country's zones in general, not one zone
+                if text[start:e] in self._head_words:
+                    continue          # 自贸|试验区 is the head 自贸试验区 alone: a kind of thing, not a name
                 if head in self.quoted_heads and not any(q in text[start:h] for q in "“「『"):
                     # 民生实事工程 describes; 数字经济“一号工程” names: the head ends a quoted part
                     if not (start > 0 and text[start - 1] in _CLOSERS and text[e:e + 1] == _CLOSERS[text[start - 1]]):
                         continue
                     before = self._extend_left(doc, start - 1, starts, token_at, {}, klass)
                     start, end = (start - 1 if before is None else before), e + 1
+                if klass in STRIP_PLACE:
+                    span = self._industry_span(text, start, h, end, places or {}, klass)
+                    if span is None:
+                        continue
+                    start, end = span
+                elif any(s == start and text[x:e] in self._head_words for s, x in (countries or ())):
+                    continue          # 中国自贸试验区: the country's zones in general, not one zone
                 yield Candidate(start, end, klass, f"head:{head}")
 
     def _extend_left(self, doc: Doc, h: int, starts: dict[int, int], token_at: list[int],
@@ -195,8 +199,8 @@ class HeadPatterns:
             pos += len(words.pop())
         if not words:
             return None
-        if all(w in self.generic for w in words):
-            return None
+        if all(w in self.generic or w in self._head_words for w in words):
+            return None                           # 外贸公司, 委员会办公室: kinds of things
         return pos
 
     def _stop_ends_at(self, text: str, pos: int, starts: dict[int, int]) -> bool:
@@ -217,13 +221,15 @@ class HeadPatterns:
                 and len(prev.text) >= 2)
 
     def _industry_span(self, text: str, start: int, h: int, e: int,
-                       places: dict[int, int]) -> tuple[int, int] | None:
+                       places: dict[int, int], klass: str = "Industry") -> tuple[int, int] | None:
         """An industry is named without the place it is in (宁波第二产业 is 第二产业), and with more than one
         character before the head (兴产业 is a verb and its object); in “新三样”行业 the quoted words name it."""
         ends_of_places = {s: end for end, s in places.items()}
         while start in ends_of_places and ends_of_places[start] < h:
             start = ends_of_places[start]
         inner = text[start:h]
+        if klass != "Industry":
+            return (start, e) if inner and inner not in self.generic else None
         if len(inner) < 2 or inner in self.generic:
             return None
         if inner[0] in "“「『" and inner[-1] == _CLOSERS[inner[0]] and text[h:e] in self.quoted_names_head:
