@@ -101,7 +101,7 @@ def _violations(results, data) -> list[Violation]:
         out.append(Violation(
             focus=_short(data, focus), focus_label=describe(data, focus),
             path=_short(data, path) if path is not None else None,
-            value=describe(data, value) if value is not None else None,
+            value=describe(data, value) if value is not None and value != focus else None,
             message="; ".join(messages) or _local(component),
             severity=_local(severity), component=_local(component),
         ))

@@ -1,0 +1,140 @@
+"""Named queries (ontology/queries/*.rq) with bound parameters, and the provenance of every relation."""
+from __future__ import annotations
+
+import pyoxigraph as ox
+import pytest
+from click.testing import CliRunner
+from test_store import add, make_extraction
+
+from kg.cli import main
+from kg.errors import QueryError
+from kg.graph.query import get_named_query, named_queries, parse_value, run_named, run_query, shorten
+from kg.graph.rdf import entity_iri
+from kg.graph.store import GraphStore
+from kg.vocab import KG
+
+FACTS_A = [("中欧班列", "departsFrom", "义乌市"), ("中欧班列", "destination", "马德里"), ("义乌市", "locatedIn", "金华市")]
+FACTS_B = [("宁波舟山港", "locatedIn", "浙江省")]
+
+
+@pytest.fixture
+def folder(tmp_path):
+    store = GraphStore(tmp_path)
+    add(store, make_extraction("a", FACTS_A, title="义新欧班列开行提速", date="2025-06-18"))
+    add(store, make_extraction("b", FACTS_B, title="港口吞吐量稳步增长", date="2025-03-02"))
+    store.load_ontology()
+    store.close()
+    return tmp_path
+
+
+def test_every_named_query_has_a_name_and_description():
+    queries = named_queries()
+    assert {"provenance", "routes_from", "statistics", "entities", "documents"} <= set(queries)
+    for q in queries.values():
+        assert q.description, q.path
+
+
+@pytest.mark.parametrize("name", sorted(named_queries()))
+def test_every_named_query_runs(folder, name):
+    header, rows, _ = run_named(folder, name, {})
+    assert header
+
+
+VALUES = [   # (typed value, expected term)
+    ("义乌市", ox.NamedNode(str(entity_iri("义乌市")))),
+    ("City", ox.NamedNode(str(KG.City))),
+    ("kg:departsFrom", ox.NamedNode(str(KG.departsFrom))),
+    ("<http://example.org/x>", ox.NamedNode("http://example.org/x")),
+    ("http://example.org/y", ox.NamedNode("http://example.org/y")),
+    ('"开行班列"@zh', ox.Literal("开行班列", language="zh")),
+    ("开行班列", ox.Literal("开行班列", language="zh")),
+    ("42", ox.Literal("42", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer"))),
+    ("16.5", ox.Literal("16.5", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#decimal"))),
+]
+
+
+@pytest.mark.parametrize("text, expected", VALUES, ids=[v[0] for v in VALUES])
+def test_parameter_values_become_terms(folder, text, expected):
+    store = GraphStore(folder)
+    try:
+        assert parse_value(store, text)[0] == expected
+    finally:
+        store.close()
+
+
+def test_routes_from_a_place_by_label(folder):
+    header, rows, notes = run_named(folder, "routes_from", {"place": "义乌市"})
+    assert notes == []
+    found = {(r[header.index("routeLabel")], r[header.index("destinationLabel")]) for r in rows}
+    assert ("中欧班列", "马德里") in found
+
+
+def test_subclass_reasoning_uses_the_ontology(folder):
+    header, rows, _ = run_named(folder, "entities_by_class", {"cls": "Place"})
+    labels = {r[header.index("label")] for r in rows}
+    assert {"义乌市", "金华市", "浙江省", "马德里"} <= labels
+    assert "宁波舟山港" not in labels
+
+
+INJECTIONS = ['义乌市" } ; DROP ALL ; #', "?x } UNION { ?s ?p ?o", "> . <http://evil> <p> <o"]
+
+
+@pytest.mark.parametrize("value", INJECTIONS)
+def test_parameters_are_bound_never_pasted(folder, value):
+    header, rows, notes = run_named(folder, "routes_from", {"place": value})
+    assert rows == [] and notes
+    # the graph is untouched
+    assert run_query(folder, "ASK { ?s kg:departsFrom ?o }")[1] == [["true"]]
+
+
+def test_unknown_parameter_and_query_fail_cleanly(folder):
+    with pytest.raises(QueryError, match="E023"):
+        run_named(folder, "routes_from", {"city": "义乌市"})
+    with pytest.raises(QueryError, match="E021"):
+        get_named_query("no_such_query")
+
+
+def test_every_relation_has_document_title_date_and_sentence(folder):
+    """Done-when: for any relation, a query returns the document title, date and sentence it came from."""
+    header, rows, _ = run_named(folder, "provenance", {})
+    col = {h: i for i, h in enumerate(header)}
+    relations = {(str(entity_iri(s)), str(KG[p]), str(entity_iri(o))) for s, p, o in FACTS_A + FACTS_B}
+    seen = {}
+    for r in rows:
+        key = (r[col["subject"]], r[col["property"]], r[col["object"]])
+        if key in relations:
+            seen[key] = (r[col["title"]], r[col["date"]], r[col["text"]])
+    assert set(seen) == relations
+    for title, date, text in seen.values():
+        assert title and date and text
+    title, date, text = seen[(str(entity_iri("宁波舟山港")), str(KG.locatedIn), str(entity_iri("浙江省")))]
+    assert (title, date) == ("港口吞吐量稳步增长", "2025-03-02") and "宁波舟山港" in text
+
+
+CLI = [
+    (["--list"], 0, "routes_from"),
+    (["{dir}", "--name", "routes_from", "--param", "place=义乌市"], 0, "马德里"),
+    (["{dir}", "--name", "routes_from", "-p", "place=义乌市", "--format", "csv"], 0, "routeLabel"),
+    (["{dir}", "--name", "routes_from", "-p", "city=义乌市"], 2, "E023"),
+    (["{dir}", "--name", "nope"], 2, "E021"),
+    (["{dir}", "--name", "routes_from", "-p", "place"], 2, "KEY=VALUE"),
+    (["{dir}", "SELECT ?l WHERE { ?e a kg:City ; rdfs:label ?l }"], 0, "金华市"),
+    (["{dir}", "SELEC nothing"], 2, "E020"),
+]
+
+
+@pytest.mark.parametrize("args, code, text", CLI, ids=[" ".join(c[0]) for c in CLI])
+def test_cli_query(folder, args, code, text):
+    result = CliRunner().invoke(main, ["query", *[str(folder) if a == "{dir}" else a for a in args]])
+    assert result.exit_code == code, result.output
+    assert text in result.output
+
+
+@pytest.mark.parametrize("iri, short", [
+    (str(entity_iri("义乌 市")), "id:entity/义乌 市"),
+    (str(KG.departsFrom), "kg:departsFrom"),
+    ("http://other.example/x", "http://other.example/x"),
+    ("义乌", "义乌"),
+])
+def test_table_shortens_iris(iri, short):
+    assert shorten(iri) == short

@@ -1,0 +1,242 @@
+"""The persistent store: one named graph per document, the merged view, replacing, removing, IRIs, byte-identity.
+
+The articles here are invented (our own sentences); records go straight to RDF, so no model is loaded.
+"""
+from __future__ import annotations
+
+import re
+
+import pyoxigraph as ox
+import pytest
+from rdflib import Graph, URIRef
+
+from kg.graph.rdf import doc_iri, entity_iri, extraction_triples, graph_iri, sentence_iri
+from kg.graph.store import GraphStore
+from kg.records import Article, Entity, Extraction, Mention, Provenance, Relation, Sentence
+from kg.vocab import KG
+
+ENTITIES = {
+    "义乌市": "City", "金华市": "City", "宁波舟山港": "Facility", "中欧班列": "Route", "马德里": "City",
+    "义乌国际商贸城": "Facility", "浙江省": "Province",
+}
+
+
+def make_extraction(doc_id: str, facts: list[tuple[str, str, str]], *, source: str | None = None,
+                    title: str = "测试新闻", date: str = "2025-03-01") -> Extraction:
+    """One invented article: a sentence per fact (subject, property, object), each naming both ends."""
+    text, sentences, mentions, relations = "", [], [], []
+    entities = {}
+    for s, p, o in facts:
+        sentence_text = f"据报道，{s}与{o}之间的合作不断加深。"
+        sentence = Sentence(len(text), len(text) + len(sentence_text), sentence_text)
+        text += sentence_text
+        sentences.append(sentence)
+        prov = Provenance(doc_id, sentence, f"test-{p}", 0.8, date)
+        for name in (s, o):
+            entity = Entity(name, name, ENTITIES.get(name, "Place"))
+            entities[name] = entity
+            start = sentence.start + sentence_text.index(name)
+            mentions.append(Mention(entity, start, start + len(name), name, prov))
+        relations.append(Relation(s, p, o, prov))
+    article = Article(doc_id=doc_id, text=text, source=source or f"news/{doc_id}.txt", title=title, date=date,
+                      sentences=tuple(sentences))
+    return Extraction(article, entities, mentions, relations, [])
+
+
+def merged(store: GraphStore) -> set[tuple[str, str, str]]:
+    return {(t.subject.value, t.predicate.value, t.object.value) for t in store.triples()}
+
+
+def fact(s: str, p: str, o: str) -> tuple[str, str, str]:
+    return str(entity_iri(s)), str(KG[p]), str(entity_iri(o))
+
+
+@pytest.fixture
+def store(tmp_path):
+    store = GraphStore(tmp_path / "g")
+    yield store
+    store.close()
+
+
+def add(store, ex: Extraction) -> None:
+    store.replace_document(ex.article.doc_id, extraction_triples(ex))
+
+
+# --------------------------------------------------------------------------- replace and remove
+
+
+def test_one_named_graph_per_document(store):
+    add(store, make_extraction("a", [("义乌市", "locatedIn", "金华市")]))
+    add(store, make_extraction("b", [("中欧班列", "departsFrom", "义乌市")]))
+    assert store.document_ids() == ["a", "b"]
+    graphs = {q.graph_name.value for q in store.quads()}
+    assert graphs == {str(graph_iri("a")), str(graph_iri("b"))}
+
+
+def test_replacing_a_document_drops_its_old_facts(store):
+    add(store, make_extraction("a", [("义乌市", "locatedIn", "金华市")]))
+    add(store, make_extraction("a", [("中欧班列", "destination", "马德里")]))
+    assert fact("中欧班列", "destination", "马德里") in merged(store)
+    assert fact("义乌市", "locatedIn", "金华市") not in merged(store)
+
+
+SUPPORT = [   # (facts of a, facts of b, removed, facts that must remain, facts that must go)
+    ("shared fact survives", [("义乌市", "locatedIn", "金华市")], [("义乌市", "locatedIn", "金华市")], "a",
+     [("义乌市", "locatedIn", "金华市")], []),
+    ("own fact goes", [("中欧班列", "destination", "马德里")], [("义乌市", "locatedIn", "金华市")], "a",
+     [("义乌市", "locatedIn", "金华市")], [("中欧班列", "destination", "马德里")]),
+    ("last support goes", [("义乌市", "locatedIn", "金华市")], [("义乌市", "locatedIn", "金华市")], "both",
+     [], [("义乌市", "locatedIn", "金华市")]),
+]
+
+
+@pytest.mark.parametrize("a, b, removed, stay, gone", [c[1:] for c in SUPPORT], ids=[c[0] for c in SUPPORT])
+def test_removal_keeps_facts_other_documents_support(store, a, b, removed, stay, gone):
+    add(store, make_extraction("a", a))
+    add(store, make_extraction("b", b))
+    for doc in (["a", "b"] if removed == "both" else [removed]):
+        assert store.remove_document(doc)
+    view = merged(store)
+    assert all(fact(*f) in view for f in stay)
+    assert all(fact(*f) not in view for f in gone)
+    # the removed document's own node and sentences are gone from the merged view
+    assert not any(s == str(doc_iri("a")) for s, _, _ in view)
+
+
+def test_entity_mentioned_by_two_documents_keeps_the_other_mention(store):
+    add(store, make_extraction("a", [("义乌市", "locatedIn", "金华市")]))
+    add(store, make_extraction("b", [("义乌市", "locatedIn", "浙江省")]))
+    store.remove_document("a")
+    view = merged(store)
+    yiwu = str(entity_iri("义乌市"))
+    assert (yiwu, str(KG.mentionedIn), str(doc_iri("b"))) in view
+    assert (yiwu, str(KG.mentionedIn), str(doc_iri("a"))) not in view
+    assert (yiwu, "http://www.w3.org/1999/02/22-rdf-syntax-ns#type", str(KG.City)) in view
+
+
+def test_content_hash_is_stored(store):
+    ex = make_extraction("a", [("义乌市", "locatedIn", "金华市")])
+    add(store, ex)
+    assert store.document_hash("a") == ex.article.content_hash
+    assert store.document_hash("nothing") is None
+
+
+RESOLVE = [
+    ("document id", "b-1", ["b-1"]),
+    ("source file as built", "news/page.txt", ["b-1", "b-2"]),
+    ("file name alone", "page.txt", ["b-1", "b-2"]),
+    ("unknown", "其他.txt", []),
+]
+
+
+@pytest.mark.parametrize("name, expected", [c[1:] for c in RESOLVE], ids=[c[0] for c in RESOLVE])
+def test_resolve_document_by_id_or_source(store, name, expected):
+    add(store, make_extraction("a", [("义乌市", "locatedIn", "金华市")], source="news/a.txt"))
+    add(store, make_extraction("b-1", [("义乌市", "locatedIn", "金华市")], source="news/page.txt"))
+    add(store, make_extraction("b-2", [("中欧班列", "departsFrom", "义乌市")], source="news/page.txt"))
+    assert store.resolve(name) == expected
+
+
+def test_ontology_graph_is_queried_but_not_exported(store, tmp_path):
+    add(store, make_extraction("a", [("义乌市", "locatedIn", "金华市")]))
+    assert store.load_ontology() > 100
+    ask = "ASK { ?e a/rdfs:subClassOf* kg:Place }"
+    assert bool(store.query(ask, with_ontology=True))
+    assert not bool(store.query(ask))
+    store.export(tmp_path / "out.trig", "trig")
+    assert "kg/ontology>" not in (tmp_path / "out.trig").read_text(encoding="utf-8").split("{")[0]
+    assert all(q.graph_name.value.startswith("http://example.org/kg/id/graph/") for q in store.quads())
+
+
+# --------------------------------------------------------------------------- IRIs
+
+NASTY_KEYS = [
+    "义乌 国际商贸城",            # a space
+    '"义新欧"班列',               # quotes
+    "<宁波舟山港>",               # angle brackets
+    "中国(浙江)自由贸易试验区",      # parentheses
+    "A&B 贸易 #1 / 50%",          # & # / %
+    "line\nbreak\ttab",           # control characters
+    "{curly}|pipe^caret`tick\\",   # characters IRIs forbid
+    "Ｙｉｗｕ　Ｍａｒｋｅｔ",        # full-width letters and an ideographic space
+    "🚂 中欧班列",                 # outside the BMP
+]
+IRI_FORBIDDEN = re.compile(r'[\x00-\x20<>"{}|^`\\]')
+
+
+@pytest.mark.parametrize("key", NASTY_KEYS)
+def test_nasty_keys_give_valid_iris(key):
+    for iri in (entity_iri(key), doc_iri(key), graph_iri(key), sentence_iri(key, 3, 9)):
+        assert not IRI_FORBIDDEN.search(str(iri)), iri
+        ox.NamedNode(str(iri))     # pyoxigraph validates IRIs
+        nt = f"<{iri}> <http://example.org/p> \"x\" .\n"
+        assert len(Graph().parse(data=nt, format="nt")) == 1
+        assert len(list(ox.parse(nt.encode(), format=ox.RdfFormat.N_TRIPLES))) == 1
+
+
+def test_nasty_keys_stay_apart_and_are_stable():
+    iris = [entity_iri(k) for k in NASTY_KEYS]
+    assert len(set(iris)) == len(NASTY_KEYS)
+    assert iris == [entity_iri(k) for k in NASTY_KEYS]
+    # a key with a slash is one path segment: it cannot reach another kind of node
+    assert "/" not in str(entity_iri("doc/a")).removeprefix("http://example.org/kg/id/entity/")
+
+
+@pytest.mark.parametrize("key", ["", "   "])
+def test_empty_keys_are_refused(key):
+    with pytest.raises(ValueError):
+        entity_iri(key)
+
+
+def test_nfc_and_nfd_spellings_are_one_entity():
+    assert entity_iri("Caf\u00e9 义乌") == entity_iri("Cafe\u0301 义乌")
+
+
+def test_nasty_keys_survive_the_store_and_turtle(store, tmp_path):
+    for i, key in enumerate(NASTY_KEYS):
+        add(store, make_extraction(f"doc {i}", [(key, "locatedIn", "义乌市")]))
+    store.export(tmp_path / "g.ttl", "ttl")
+    parsed = Graph().parse(tmp_path / "g.ttl", format="turtle")
+    assert len(parsed) == len(store.triples())
+    for key in NASTY_KEYS:
+        assert (entity_iri(key), KG.locatedIn, entity_iri("义乌市")) in parsed
+
+
+# --------------------------------------------------------------------------- determinism
+
+
+def test_same_input_gives_byte_identical_turtle(tmp_path):
+    docs = [make_extraction("a", [("义乌市", "locatedIn", "金华市"), ("中欧班列", "departsFrom", "义乌市")]),
+            make_extraction("b", [("宁波舟山港", "locatedIn", "浙江省")])]
+    outputs = []
+    for name, order in (("one", docs), ("two", list(reversed(docs)))):
+        store = GraphStore(tmp_path / name)
+        for ex in order:
+            add(store, ex)
+        for fmt in ("ttl", "nt", "nq", "trig"):
+            store.export(tmp_path / f"{name}.{fmt}", fmt)
+        store.close()
+        outputs.append({fmt: (tmp_path / f"{name}.{fmt}").read_bytes() for fmt in ("ttl", "nt", "nq", "trig")})
+    assert outputs[0] == outputs[1]
+
+
+def test_store_is_persistent_and_locked(tmp_path):
+    from kg.errors import KGError
+
+    store = GraphStore(tmp_path / "g")
+    add(store, make_extraction("a", [("义乌市", "locatedIn", "金华市")]))
+    with pytest.raises(KGError, match="E081"):
+        GraphStore(tmp_path / "g")
+    store.close()
+    again = GraphStore(tmp_path / "g")
+    assert again.document_ids() == ["a"]
+    assert fact("义乌市", "locatedIn", "金华市") in merged(again)
+    again.close()
+
+
+def test_triples_are_in_the_named_graph_and_the_merged_view(store):
+    ex = make_extraction("a", [("义乌市", "locatedIn", "金华市")])
+    add(store, ex)
+    named = {(q.subject, q.predicate, q.object) for q in store.graph_quads("a")}
+    assert named == {(t.subject, t.predicate, t.object) for t in store.triples()}
+    assert URIRef(str(doc_iri("a")))
