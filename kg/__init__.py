@@ -13,7 +13,7 @@ The Python API mirrors the command line; nothing heavy is imported until it is u
         graph.export("out/graph.trig", "trig")        # ttl, nt, nq, trig, jsonld, graphml, csv
 
 ``query`` binds keyword parameters into the parsed query (never into its text): ``graph.query(SPARQL, place=iri)``
-with an rdflib term (or a string, taken as a literal). SELECT answers are a list of dicts of rdflib terms (an unbound
+with an rdflib term (or a string, taken as a literal); a bound variable must be projected (``SELECT ?place …``). SELECT answers are a list of dicts of rdflib terms (an unbound
 variable is absent), CONSTRUCT/DESCRIBE an rdflib Graph, ASK a bool. The prefixes kg, rdf, rdfs, owl, xsd, skos,
 dcterms, prov, schema and wd are predeclared.
 """
@@ -96,7 +96,9 @@ class KnowledgeGraph:
         except SyntaxError as error:
             raise QueryError(f"[E020] SPARQL syntax error: {error}") from None
         except RuntimeError as error:
-            raise QueryError(f"[E024] cannot run the query: {error}") from None
+            raise QueryError(f"[E024] cannot run the query: {error}"
+                             + ("; a bound parameter must be a projected variable (SELECT ?it … or SELECT *)"
+                                if "projection" in str(error) else "")) from None
         return _rdflib_result(result)
 
     def named_query(self, name: str, **params) -> list[dict]:

@@ -176,7 +176,9 @@ def run_query(folder: Path, sparql: str, bindings: dict | None = None, *,
     except SyntaxError as error:
         raise QueryError(f"[E020] SPARQL syntax error: {error}") from None
     except RuntimeError as error:   # e.g. a bound variable the query does not project
-        raise QueryError(f"[E024] cannot run the query: {error}") from None
+        raise QueryError(f"[E024] cannot run the query: {error}"
+                             + ("; a bound parameter must be a projected variable (SELECT ?it … or SELECT *)"
+                                if "projection" in str(error) else "")) from None
     if isinstance(result, bool) or type(result).__name__ == "QueryBoolean":
         return ["ask"], [[str(bool(result)).lower()]]
     if hasattr(result, "variables"):

@@ -4,7 +4,8 @@
 - ``GET /sparql?query=…`` and ``POST /sparql`` (``application/x-www-form-urlencoded`` with ``query=``, or
   ``application/sparql-query``) answer queries: SELECT/ASK as SPARQL JSON (default), XML, CSV or TSV; CONSTRUCT/DESCRIBE
   as Turtle (default), N-Triples, JSON-LD or RDF/XML, by the ``Accept`` header. ``default-graph-uri`` and
-  ``named-graph-uri`` are honoured; by default the default graph is the merged view plus the ontology;
+  ``named-graph-uri`` are honoured; by default the default graph is the merged view plus the ontology, and kg's
+  prefixes (kg, rdf, rdfs, owl, xsd, skos, dcterms, prov, schema, wd) are predeclared;
 - updates (``update=``, ``application/sparql-update``) are refused with 403.
 
 The server answers from a snapshot of the store taken at start (hard links, cheap), so ``kg build`` may update DIR
@@ -57,7 +58,7 @@ def _negotiate(accept: str, table: dict[str, str], default: str) -> tuple[str, s
 
 # --- the worker process: imports only pyoxigraph --------------------------------------------------------------------
 
-def _worker_main(snapshot: str, ontology_graph: str, conn) -> None:
+def _worker_main(snapshot: str, ontology_graph: str, prefixes: dict, conn) -> None:
     import pyoxigraph as ox
 
     store = ox.Store.read_only(snapshot)
@@ -66,15 +67,16 @@ def _worker_main(snapshot: str, ontology_graph: str, conn) -> None:
             job = conn.recv()
         except EOFError:
             return
-        conn.send(_answer(store, ox, ontology_graph, *job))
+        conn.send(_answer(store, ox, ontology_graph, prefixes, *job))
 
 
-def _answer(store, ox, ontology_graph: str, query: str, accept: str, defaults: list[str], named: list[str]):
+def _answer(store, ox, ontology_graph: str, prefixes: dict, query: str, accept: str, defaults: list[str],
+            named: list[str]):
     """(status, content type, body) for one query."""
     default_graph = [ox.NamedNode(g) for g in defaults] if defaults else [ox.DefaultGraph(),
                                                                            ox.NamedNode(ontology_graph)]
     try:
-        result = store.query(query, default_graph=default_graph,
+        result = store.query(query, prefixes=prefixes, default_graph=default_graph,
                              named_graphs=[ox.NamedNode(g) for g in named] or None)
         if isinstance(result, ox.QueryTriples):
             media, name = _negotiate(accept, GRAPH_TYPES, "text/turtle")
@@ -93,8 +95,11 @@ def _answer(store, ox, ontology_graph: str, query: str, accept: str, defaults: l
 
 class _Worker:
     def __init__(self, context, snapshot: str, ontology_graph: str):
+        from kg.graph.store import PREFIXES
+
         self.conn, child = context.Pipe()
-        self.process = context.Process(target=_worker_main, args=(snapshot, ontology_graph, child), daemon=True)
+        self.process = context.Process(target=_worker_main, args=(snapshot, ontology_graph, PREFIXES, child),
+                                       daemon=True)
         self.process.start()
         child.close()
 
