@@ -19,7 +19,7 @@ from kg.paths import ontology_dir
 
 RULES = load_rules(ontology_dir() / "rules")
 ANAPHORA = Anaphora.load(ontology_dir() / "rules" / "anaphora.yml")
-PARENTS = {"义乌": "金华", "金华": "浙江", "宁波": "浙江", "柯桥区": "绍兴", "绍兴": "浙江"}
+PARENTS = {"义乌": "金华", "金华": "浙江", "宁波": "浙江", "柯桥区": "绍兴", "绍兴": "浙江", "浙南": "浙江"}
 MARK = re.compile(r"\[([^|\]]+)\|(\w+)\]")
 
 
@@ -95,6 +95,14 @@ MUST = [
     ("[金华市开放方案|Policy]将分步推进。", ("金华市开放方案", "appliesTo", "金华")),
     ("[柯桥区|County]今年出台了[人才新政|Policy]。", ("人才新政", "appliesTo", "柯桥区")),
     ("[义乌|City]的小家电远销[中东|Region]和[非洲|Region]。", ("义乌", "exportsTo", "非洲")),
+    # the place a clause opens with adopts each policy its clauses launch; an anaphor may stand for it
+    ("今年，[兰溪|County]升级了[港口通关新政|Policy]，以[单一窗口|Policy]为抓手，建立[信用监管机制|Policy]。",
+     ("信用监管机制", "appliesTo", "兰溪")),
+    ("[兰溪|County]发展很快。去年，全县推行[容缺受理|Policy]，企业跑一次就能办成。", ("容缺受理", "appliesTo", "兰溪")),
+    ("在[跨境电商|Policy]方面，[宁波|City]推出了一系列便利举措。", ("跨境电商", "appliesTo", "宁波")),
+    # names listed in quotes without a conjunction: “A”“B”和C
+    ("全年，[浙江|Province]落实“[以旧换新|Policy]”“[设备更新|Policy]”和[稳外贸政策|Policy]。", ("设备更新", "appliesTo", "浙江")),
+    ("全年，[浙江|Province]落实“[以旧换新|Policy]”“[设备更新|Policy]”和[稳外贸政策|Policy]。", ("稳外贸政策", "appliesTo", "浙江")),
 ]
 
 MUST_NOT = [
@@ -114,6 +122,14 @@ MUST_NOT = [
     ("客商在[浙江|Province][义乌国际商贸城|Facility]挑选饰品，[义乌|City]很热闹。", ("义乌国际商贸城", "locatedIn", "浙江")),
     # a role word with no person right after it
     ("[宏达物流有限公司|Company]总经理表示，[陈立|Person]不在。", ("陈立", "affiliatedWith", "宏达物流有限公司")),
+    # the topic rule stops at the next place of its kind: the later policy is the later place's
+    ("[金华|City]出台了[物流补贴|Policy]，[兰溪|County]则推出[港航新政|Policy]。", ("港航新政", "appliesTo", "金华")),
+    # a place in the middle of a clause is not the clause's topic
+    ("企业纷纷赴[金华|City]等地的多个工业园区考察交流，推进[海外仓建设|Policy]。", ("海外仓建设", "appliesTo", "金华")),
+    # a name in quotes followed by more of the name is not a list
+    ("“[义新欧|Route]”[中欧班列|Route]从[义乌|City]出发。", ("义新欧", "departsFrom", "义乌")),
+    # an informal region is not stated as part of its province
+    ("[浙南|Region]和[浙江|Province]各地都在忙。", ("浙南", "locatedIn", "浙江")),
 ]
 
 

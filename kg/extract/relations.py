@@ -6,7 +6,9 @@ Rule kinds:
   ``{s}`` and ``{o}`` are the subject and object mentions, ``{cue}`` any of the rule's ``cues`` (``{name}`` any list of
   its ``words``), ``~`` a short gap (at most ``gap`` characters, no mention, no punctuation), ``…`` a longer one (at most
   ``span`` characters within the clause, no mention), ``*`` the same but mentions allowed, anything else stands for
-  itself; ``across: true`` lets gaps cross commas. ``where`` is a shorthand for
+  itself; a leading ``^`` anchors the template at the start of a clause (a few words such as 今年 may come first), for
+  the topic a clause goes on about; ``across: true`` lets gaps cross commas; ``closest: true`` keeps the object only
+  when no other mention of the object's classes stands between it and the subject. ``where`` is a shorthand for
   the common templates: ``before`` (cue right before the object), ``after`` (right after it), ``between`` (subject,
   cue, object in one clause), ``between-reversed`` (object, cue, subject) and ``adjacent`` (object written right before
   the subject: 浙江义乌). A template without ``{s}`` takes the nearest mention of a subject class in the sentence (the
@@ -39,8 +41,17 @@ WHERE = {
 }
 CLAUSE_MARKS = "，,；;。！？!?：:（）()\n"
 AND = ("、", "和", "与", "及", "以及", "或")
+_QUOTES = "“”\"「」『』《》"
+_LISTED = re.compile(f"[{_QUOTES}]*(?:{'|'.join(AND)})?[{_QUOTES}]*")   # between two listed names: “两重”“两新”和…
 _SLOT0 = 0xE000                       # mentions become private-use characters in the masked sentence
 _SLOTS = f"\\u{_SLOT0:04x}-\\uf8ff"
+_SLOT_END = 0xF8FF
+
+
+def _is_slot(c: str) -> bool:
+    return _SLOT0 <= ord(c) <= _SLOT_END
+
+
 _TOKEN = re.compile(r"\{(\w+)\}|…|~|\*")
 
 Lookup = Callable[[str], "Entity | None"]
@@ -59,6 +70,7 @@ class Rule:
     span: int = 16
     role: bool = False                # the matched cue is the subject's role (总经理 ...)
     across: bool = False              # gaps may cross commas (never a sentence end)
+    closest: bool = False             # no other mention of an object class between object and subject
     part: str = "prefix"
     property_end: str | None = None
     through: bool = False             # a subject named after a place stands for that place (浙江+义乌国际商贸城)
@@ -128,7 +140,7 @@ def parse_rule(raw: dict, path: Path | str = "<rule>") -> Rule:
         subject=frozenset(raw.get("subject", ())), object=frozenset(raw.get("object", ())),
         patterns=patterns, words=tuple(words.items()),
         gap=raw.get("gap", 2), span=raw.get("span", 16), role=bool(raw.get("role", False)),
-        across=bool(raw.get("across", False)),
+        across=bool(raw.get("across", False)), closest=bool(raw.get("closest", False)),
         part=raw.get("part", "prefix"), property_end=raw.get("property_end"), inverse=bool(raw.get("inverse", False)),
         through=bool(raw.get("through", False)),
         confidence=raw.get("confidence", 0.8),
@@ -180,8 +192,9 @@ def _slots(group: list[Mention], ok: Callable[[str], bool], exclude: int | None 
     return f"[{chars}]" if chars else "(?!)"
 
 
-def _regex(rule: Rule, template: str, group: list[Mention], o: int) -> re.Pattern:
-    """The template as a regex over the masked sentence, with the object bound to mention ``o``.
+def _regex(rule: Rule, template: str, group: list[Mention], o: int, s: int | None = None) -> re.Pattern:
+    """The template as a regex over the masked sentence, with the object bound to mention ``o`` (and the subject to
+    mention ``s`` when given).
 
     The object may be the last of a run of places written together (西班牙马德里, 浙江省绍兴市柯桥区): the places before
     it are its modifiers, and a mention of the object's classes written right after it makes it a modifier instead.
@@ -191,6 +204,10 @@ def _regex(rule: Rule, template: str, group: list[Mention], o: int) -> re.Patter
     places = _slots(group, lambda c: coarse(c) == "Place", exclude=o)
     heads = _slots(group, rule.object_ok, exclude=o)
     parts, last = [], 0
+    if template.startswith("^"):
+        clause = re.escape(CLAUSE_MARKS)
+        parts.append(f"(?:^|(?<=[{clause}]))[^{_SLOTS}{clause}]{{0,4}}?")
+        template, last = template[1:], 0
     for tok in _TOKEN.finditer(template):
         parts.append(re.escape(template[last:tok.start()]))
         name = tok.group(1)
@@ -198,7 +215,7 @@ def _regex(rule: Rule, template: str, group: list[Mention], o: int) -> re.Patter
             then = template[tok.end():tok.end() + 3]
             parts.append(f"{places}*(?P<o>{chr(_SLOT0 + o)})" + ("" if then == "{s}" else f"(?!{heads})"))
         elif name == "s":
-            parts.append(f"(?P<s>{_slots(group, rule.subject_ok, exclude=o)})")
+            parts.append(f"(?P<s>{chr(_SLOT0 + s) if s is not None else _slots(group, rule.subject_ok, exclude=o)})")
         elif name:
             cues = sorted(words[name], key=len, reverse=True)
             parts.append(f"(?P<{name}>" + "|".join(re.escape(c) for c in cues) + ")")
@@ -224,13 +241,17 @@ def _pattern(rule: Rule, group: list[Mention], resolve: Lookup | None = None) ->
     for o, obj in enumerate(group):
         if not rule.object_ok(obj.entity.cls):
             continue
-        for template in rule.patterns:
-            for match in _regex(rule, template, group, o).finditer(masked):
+        # a closest rule may give one object many subjects (片区升级A，以B为核心，构建C): each is tried on its own
+        bound = [n for n, m in enumerate(group) if n != o and rule.subject_ok(m.entity.cls)] if rule.closest else [None]
+        for template, s_bound in ((t, b) for t in rule.patterns for b in bound):
+            for match in _regex(rule, template, group, o, s_bound).finditer(masked):
                 if match.groupdict().get("s"):
                     subj = ord(match.group("s")) - _SLOT0
                 else:
                     subj = _nearest_subject(rule, group, o, match.start())
                 if subj is None:
+                    continue
+                if rule.closest and _between(rule, group, masked, o, subj):
                     continue
                 role = match.group("cue") if rule.role and "cue" in match.groupdict() else None
                 evidence = replace(obj.provenance, rule=rule.id, confidence=rule.confidence, role=role)
@@ -242,6 +263,15 @@ def _pattern(rule: Rule, group: list[Mention], resolve: Lookup | None = None) ->
                         if subject.key != group[t].entity.key:
                             yield Relation(subject.key, rule.property, group[t].entity.key, evidence)
                 break
+
+
+def _between(rule: Rule, group: list[Mention], masked: str, o: int, s: int) -> bool:
+    """Another mention of the object's classes (not one listed with the object) stands between object and subject."""
+    lo, hi = sorted((masked.index(chr(_SLOT0 + o)), masked.index(chr(_SLOT0 + s))))
+    listed = set(_conjuncts(masked, o, group, rule.object_ok))
+    return any(ord(c) - _SLOT0 not in listed and rule.object_ok(group[ord(c) - _SLOT0].entity.cls)
+               and group[ord(c) - _SLOT0].entity.key != group[o].entity.key
+               for c in masked[lo + 1:hi] if _is_slot(c))
 
 
 def _nearest_subject(rule: Rule, group: list[Mention], o: int, at: int) -> int | None:
@@ -269,12 +299,16 @@ def _conjuncts(masked: str, n: int, group: list[Mention], ok: Callable[[str], bo
 
 
 def _joined(masked: str, i: int, step: int) -> int | None:
-    for word in AND:
-        j = i + step * (len(word) + 1)
-        lo, hi = (j + 1, i) if step < 0 else (i + 1, j)
-        if 0 <= j < len(masked) and masked[lo:hi] == word and ord(masked[j]) >= _SLOT0:
-            return j
-    return None
+    """The slot listed right before (step -1) or after (+1) slot ``i``: joined by 、/和/…, or by quotes alone."""
+    j = i + step
+    while 0 <= j < len(masked) and not _is_slot(masked[j]) and abs(j - i) <= 6:
+        j += step
+    if not 0 <= j < len(masked) or not _is_slot(masked[j]) or abs(j - i) == 1:
+        return None
+    between = masked[j + 1:i] if step < 0 else masked[i + 1:j]
+    listed = _LISTED.fullmatch(between) and (any(w in between for w in AND) or
+                                              any(pair in between for pair in ("”“", "」「", "》《", "』『", "\"\"")))
+    return j if listed else None
 
 
 # --- name, hierarchy and byline rules -------------------------------------------------------------------------------
