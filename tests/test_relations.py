@@ -19,7 +19,7 @@ from kg.paths import ontology_dir
 
 RULES = load_rules(ontology_dir() / "rules")
 ANAPHORA = Anaphora.load(ontology_dir() / "rules" / "anaphora.yml")
-PARENTS = {"义乌": "金华", "金华": "浙江", "宁波": "浙江", "柯桥区": "绍兴", "绍兴": "浙江", "浙南": "浙江"}
+PARENTS = {"义乌": "金华", "金华": "浙江", "宁波": "浙江", "柯桥区": "绍兴", "绍兴": "浙江", "浙南": "浙江", "兰溪": "金华"}
 MARK = re.compile(r"\[([^|\]]+)\|(\w+)\]")
 
 
@@ -47,8 +47,9 @@ def marked(text: str, *, authors=(), publisher=None) -> tuple[Article, list[Ment
 
 
 def lookup(name: str) -> Entity | None:
-    known = {"义乌": "City", "宁波": "City", "纽约": "City", "金华": "City", "兰溪": "County", "乍浦": "Town"}
-    return Entity(name, name, known[name]) if name in known else None
+    known = {"义乌": "City", "宁波": "City", "纽约": "City", "金华": "City", "兰溪": "County", "乍浦": "Town",
+             "舟山": "City"}
+    return Entity(name, name, known[name], parent=PARENTS.get(name)) if name in known else None
 
 
 def with_anaphors(article: Article, mentions: list[Mention]) -> list[Mention]:
@@ -77,6 +78,8 @@ MUST = [
     ("记者来到[浙江|Province][义乌|City]采访。", ("义乌", "locatedIn", "浙江")),
     ("客商在[浙江|Province][义乌国际商贸城|Facility]挑选饰品，[义乌|City]很热闹。", ("义乌", "locatedIn", "浙江")),
     ("[义乌国际商贸城|Facility]人头攒动。", ("义乌国际商贸城", "locatedIn", "义乌")),
+    # a name that opens with a place and a place inside it lies in the inner one
+    ("[金华兰溪新港码头|Facility]今天开港。", ("金华兰溪新港码头", "locatedIn", "兰溪")),
     ("位于[绍兴|City][柯桥区|County]的[兴发化纤公司|Company]订单饱满。", ("兴发化纤公司", "locatedIn", "柯桥区")),
     ("位于[绍兴|City][柯桥区|County]的[兴发化纤公司|Company]订单饱满。", ("柯桥区", "locatedIn", "绍兴")),
     ("[速卖通|Platform]、[亚马逊|Platform]等平台纷纷落户[义乌|City]。", ("亚马逊", "locatedIn", "义乌")),
@@ -128,6 +131,10 @@ MUST_NOT = [
     ("企业纷纷赴[金华|City]等地的多个工业园区考察交流，推进[海外仓建设|Policy]。", ("海外仓建设", "appliesTo", "金华")),
     # a name in quotes followed by more of the name is not a list
     ("“[义新欧|Route]”[中欧班列|Route]从[义乌|City]出发。", ("义新欧", "departsFrom", "义乌")),
+    # a name that joins two places (宁波 and 舟山, neither inside the other) lies in neither; nor does one with an
+    # inner place lie in the outer one by its name
+    ("[宁波舟山港|Facility]吞吐量居全球首位。", ("宁波舟山港", "locatedIn", "宁波")),
+    ("[金华兰溪新港码头|Facility]今天开港。", ("金华兰溪新港码头", "locatedIn", "金华")),
     # an informal region is not stated as part of its province
     ("[浙南|Region]和[浙江|Province]各地都在忙。", ("浙南", "locatedIn", "浙江")),
 ]

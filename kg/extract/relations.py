@@ -350,6 +350,12 @@ def _prefix(rule: Rule, name: str, resolve: Lookup) -> list[tuple[str, Entity]]:
     for cut in range(len(name) - 1, 1, -1):
         other = resolve(name[:cut])
         if other is not None and rule.object_ok(other.cls):
+            then = _prefix(rule, name[cut:], resolve) if rule.kind == "name" else []
+            if then:
+                # two places in a row: the second lies in the first (金华兰溪…作业区 -> 兰溪), or the name joins two
+                # places (宁波舟山港) and lies in neither
+                inner = then[0][1]
+                return then if inner.parent == other.key else []
             return [(rule.property, other)]
     return []
 
