@@ -81,6 +81,9 @@ def article_of(text: str, date: str | None = "2024-07-15"):
     ("[宁波|City]用电量较排名第二的[嘉兴|City]高出90亿千瓦时。", "90亿千瓦时", "宁波", "用电量较排名第二的嘉兴高出"),
     # the organisation that reports a figure is its source
     ("[杭州海关|GovernmentBody]发布数据称，[湖州|City]外贸增长9%。", "9%", "湖州", "外贸增长"),
+    # a policy is how it was done: governed by 通过/依托, or named in an earlier clause, it gives way to another name
+    ("[慈溪|City]通过[市场采购|Policy]方式出口90亿元。", "90亿元", "慈溪", "通过市场采购方式出口"),
+    ("推进[通关一体化|Policy]改革，[海铁联运|Route]的线路增加，开通线路已达18条。", "18条", "海铁联运", "开通线路"),
     # nothing in the sentence: the sentence before, then the article's main place
     ("[丽水|City]的生态产品走俏。今年卖出3000吨。", "3000吨", "丽水", "卖出"),
 ])
