@@ -35,8 +35,9 @@ def _fail(error: Exception) -> None:
               help="Worker processes for NLP and extraction (each loads the model once).")
 @click.option("--dask", metavar="SCHEDULER", help="Run extraction on a Dask distributed cluster at this address.")
 @click.option("--no-model", is_flag=True, help="Rules and gazetteer only, without the trained NER layer.")
-@click.option("--validate/--no-validate", default=True, show_default=True,
-              help="Check the graph against ontology/shapes.ttl once at the end (about 1 s per 5,000 triples).")
+@click.option("--validate/--no-validate", default=None,
+              help="Check the graph against ontology/shapes.ttl once at the end "
+                   "[default: only up to 50,000 triples, about 10 s].")
 @click.option("--quiet", "-q", is_flag=True, help="Print only the summary.")
 def build(paths, out, include, exclude, strict, jobs, dask, no_model, validate, quiet):
     """Build (or update) the graph in OUT from articles: files, folders or - for stdin."""
@@ -52,6 +53,8 @@ def build(paths, out, include, exclude, strict, jobs, dask, no_model, validate, 
     click.echo(f"wrote {out / 'graph.ttl'} and {out / 'explorer.html'}")
     if report.validation is not None:
         click.echo(report.validation.summary() + ("" if report.validation.conforms else f"; see kg validate {out}"))
+    elif validate is None:
+        click.echo(f"not validated ({report.triples} triples): run kg validate {out}, or build with --validate")
     if not report.ok:
         sys.exit(1)
 
