@@ -276,8 +276,15 @@ class KGServer(ThreadingHTTPServer):
 
 def serve(folder: Path, *, port: int = 7879, timeout: float = 30.0, workers: int = 2,
           ready=lambda server: None, verbose: bool = False) -> None:
-    """Serve until interrupted (Ctrl-C)."""
+    """Serve until interrupted (Ctrl-C or SIGTERM); the snapshot and the workers go with the server."""
+    import signal
+
+    def stop(signum, frame):
+        raise KeyboardInterrupt
+
     server = KGServer(folder, port=port, timeout=timeout, workers=workers, verbose=verbose)
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, stop)
     ready(server)
     try:
         server.serve_forever()
