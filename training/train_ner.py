@@ -58,9 +58,16 @@ def publish(best: Path, output: Path) -> None:
     from kg.nlp.statistical import load_model, save_model
 
     meta = json.loads((best / "meta.json").read_text(encoding="utf-8"))
+    nlp = load_model(best)
+    nlp.meta.update(name="kg_msra_ner", description="PER/LOC/ORG on characters, trained on MSRA (SIGHAN 2006); "
+                    "see MODEL_CARD.md", license="SIGHAN bakeoff data: research use")
+    card = output / "MODEL_CARD.md"
+    kept_card = card.read_text(encoding="utf-8") if card.exists() else None
     if output.exists():
         shutil.rmtree(output)
-    save_model(load_model(best), output)
+    save_model(nlp, output)
+    if kept_card:
+        card.write_text(kept_card, encoding="utf-8")
     perf = meta.get("performance", {})
     scores = {key: perf.get(key) for key in ("ents_p", "ents_r", "ents_f", "ents_per_type")}
     (output / "scores.json").write_text(json.dumps(scores, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")

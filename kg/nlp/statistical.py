@@ -7,8 +7,9 @@ attributes nothing else uses in that Doc: ``TAG`` holds the character bigram (th
 dictionary feature: the longest lexicon word that starts here, ends here, and whether one covers this char inside.
 
 Merging: the spans already in ``doc.ents`` (gazetteer, head-word patterns) win; a model span is added only where it
-overlaps none of them, and only if it has two characters or more (a one-character name such as 京 or 日 is an
-abbreviation kg cannot resolve). Its label becomes an ontology class by its head (last characters), see ``HEAD_CLASSES``.
+overlaps none of them, and only if it is long enough (``MIN_LENGTH``: a one-character place such as 京 or 日, a
+two-character organisation such as 市委 is an abbreviation or a generic word kg cannot resolve). A person's name that
+the model cuts short grows to the segmenter's tokens (林杰 of 金林杰, a lone surname 赵 + 春燕), up to ``MAX_NAME`` chars. Its label becomes an ontology class by its head (last characters), see ``HEAD_CLASSES``.
 """
 from __future__ import annotations
 
@@ -32,6 +33,8 @@ from kg.nlp.entities import canonical_key
 MODEL_DIR = Path(__file__).resolve().parent.parent / "models" / "msra_ner"
 LEXICON_FILE = "lexicon.txt.gz"
 MAX_WORD = 4  # dictionary word lengths are capped at this in the feature
+MIN_LENGTH = {"PER": 2, "LOC": 2, "ORG": 3}  # shorter model spans are abbreviations or generic words (京, 市委)
+MAX_NAME = 3  # a person span the model cut short grows to the segmenter's tokens up to this length
 
 # Model label -> (head suffixes -> class), checked in order; the last entry is the fallback.
 HEAD_CLASSES: dict[str, list[tuple[tuple[str, ...], str]]] = {
@@ -209,9 +212,11 @@ class StatisticalNer:
         kept = [(e.start_char, e.end_char, e.label_, e.kb_id_) for e in doc.ents]
         taken = {i for start, end, *_ in kept for i in range(start, end)}
         added = []
-        for start, end, label in self.spans(doc.text):
+        for start, end, label in _join_surnames(self.spans(doc.text)):
+            if label == "PER":
+                start, end = _snap_person(doc, start, end)
             text = doc.text[start:end]
-            if len(text.strip()) < 2 or any(i in taken for i in range(start, end)):
+            if len(text.strip()) < MIN_LENGTH.get(label, 2) or any(i in taken for i in range(start, end)):
                 continue
             added.append((start, end, ontology_class(label, text.strip()), canonical_key(text)))
         if not added:
@@ -224,3 +229,40 @@ class StatisticalNer:
                 spans.append(span)
         doc.ents = spans
         return doc
+
+
+def _snap_person(doc: Doc, start: int, end: int) -> tuple[int, int]:
+    """Grow a person's name the model cut short to the segmenter's tokens, if the result is a plausible Han name.
+
+    林杰 inside the token 金林杰 becomes 金林杰; a lone surname 赵 followed by the token 春燕 becomes 赵春燕. A name
+    grows to at most MAX_NAME characters, only over Han characters, and never over a token that runs on.
+    """
+    span = doc.char_span(start, end, alignment_mode="expand")
+    if span is None:
+        return start, end
+    first, last = span[0].idx, span[-1].idx + len(span[-1].text)
+    if end - start == 1 and len(span[0].text) == 1 and span.end < len(doc):
+        given = doc[span.end]
+        if 1 <= len(given.text) <= 2 and not span[-1].whitespace_:
+            last = given.idx + len(given.text)
+    text = doc.text[first:last]
+    if last - first <= MAX_NAME and all(_is_han(c) for c in text) and (first < start or last > end):
+        if last == end or (first == start and end - start == 1):  # one side only: 黄 of 大陈黄鱼 stays 黄
+            return first, last
+    return start, end
+
+
+def _join_surnames(spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """A one-character person right before another person is its surname (金 + 林杰): one name of at most MAX_NAME."""
+    out: list[tuple[int, int, str]] = []
+    for start, end, label in spans:
+        if (out and label == "PER" and out[-1][2] == "PER" and out[-1][1] == start
+                and out[-1][1] - out[-1][0] == 1 and end - out[-1][0] <= MAX_NAME):
+            out[-1] = (out[-1][0], end, "PER")
+        else:
+            out.append((start, end, label))
+    return out
+
+
+def _is_han(char: str) -> bool:
+    return "\u4e00" <= char <= "\u9fff"

@@ -1,0 +1,175 @@
+"""The statistical NER layer: the MSRA model ships with kg, adds names the rules miss, and never overrides them."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import spacy
+from spacy.strings import get_string_id
+from spacy.tokens import Doc
+
+from kg.nlp.statistical import MODEL_DIR, CharTokenizer, StatisticalNer, ontology_class
+
+
+@pytest.fixture(scope="session")
+def nlp():
+    from kg.nlp.pipeline import load_pipeline
+
+    return load_pipeline()
+
+
+def rules_only(nlp, text):
+    with nlp.select_pipes(disable=["kg_statistical_ner"]):
+        return nlp(text)
+
+
+# --- the artifact ----------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["config.cfg", "meta.json", "scores.json", "MODEL_CARD.md",
+                                  "tok2vec/model", "ner/model", "ner/moves", "tokenizer/lexicon.txt.gz"])
+def test_model_file_exists(name):
+    assert (MODEL_DIR / name).is_file()
+
+
+def test_model_is_small():
+    size = sum(p.stat().st_size for p in MODEL_DIR.rglob("*") if p.is_file())
+    assert size < 8 * 2**20
+
+
+def test_pipeline_runs_the_model_after_the_rules(nlp):
+    names = nlp.pipe_names
+    assert names.index("kg_statistical_ner") == names.index("kg_entities") + 1
+
+
+def test_missing_model_says_how_to_get_it(tmp_path):
+    from kg.errors import ModelMissing
+
+    with pytest.raises(ModelMissing, match=r"\[E020\].*train_ner.py"):
+        StatisticalNer("x").initialize(model=str(tmp_path))
+
+
+# --- names no gazetteer knows ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text, name, cls", [
+    ("他和妻子赵春燕一起经营着这家小店。", "赵春燕", "Person"),
+    ("世界贸易组织总干事在日内瓦发表讲话。", "日内瓦", "Place"),
+    ("复旦大学的研究团队发布了报告。", "复旦大学", "Organization"),
+    ("北京大学和清华大学的学者参加了研讨会。", "清华大学", "Organization"),
+    pytest.param("北京大学和清华大学的学者参加了研讨会。", "北京大学", "Organization", marks=pytest.mark.xfail(
+        strict=True, reason="the gazetteer's 北京 wins over the model's longer 北京大学 (rules always win)")),
+    pytest.param("货代公司负责人欧阳振宇昨天带着样品去了展会。", "欧阳振宇", "Person", marks=pytest.mark.xfail(
+        strict=True, reason="the model stops after the compound surname (欧阳) in a short sentence")),
+])
+def test_model_adds_a_name_the_rules_miss(nlp, text, name, cls):
+    assert name not in [e.text for e in rules_only(nlp, text).ents]
+    found = {e.text: (e.label_, e.kb_id_) for e in nlp(text).ents}
+    assert found.get(name) == (cls, name.replace(" ", ""))
+
+
+# --- merging ---------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text", [
+    "义乌国际商贸城的商户张海燕说，今年发往中亚的订单比去年多。",
+    "宁波舟山港的集装箱吞吐量继续增长，金华海关副关长王建平到场。",
+    "中欧班列从义乌出发，经阿拉山口出境，最终抵达马德里。",
+    "浙江省商务厅和杭州市政府联合发布了跨境电商扶持政策。",
+])
+def test_rules_and_gazetteer_spans_are_kept(nlp, text):
+    before = {(e.start_char, e.end_char, e.label_, e.kb_id_) for e in rules_only(nlp, text).ents}
+    after = {(e.start_char, e.end_char, e.label_, e.kb_id_) for e in nlp(text).ents}
+    assert before and before <= after
+
+
+class FakeModel(StatisticalNer):
+    """The merge logic alone: the model's spans are given."""
+
+    def __init__(self, spans):
+        super().__init__("fake")
+        self._spans = spans
+
+    def spans(self, text):
+        return self._spans
+
+
+@pytest.fixture(scope="module")
+def vocab():
+    return spacy.blank("zh").vocab
+
+
+@pytest.mark.parametrize("words, rule, model, expected", [
+    # the model's 义乌市场 overlaps the gazetteer's 义乌: the gazetteer wins, nothing is added
+    (["义乌", "市场", "很", "大"], (0, 2, "City"), [(0, 4, "LOC")], [("义乌", "City")]),
+    # a name inside a pkuseg token is cut out of it
+    (["义乌", "见到", "张三丰说"], (0, 2, "City"), [(4, 7, "PER")], [("义乌", "City"), ("张三丰", "Person")]),
+    # one character is too little to be a place, two too little for an organisation
+    (["义乌", "对", "日", "出口"], (0, 2, "City"), [(3, 4, "LOC")], [("义乌", "City")]),
+    (["义乌", "市委", "开会"], (0, 2, "City"), [(2, 4, "ORG")], [("义乌", "City")]),
+    # a person cut short of the surname the segmenter kept with the name takes the token
+    (["义乌", "商户", "金林杰", "说"], (0, 2, "City"), [(5, 7, "PER")], [("义乌", "City"), ("金林杰", "Person")]),
+    # ... or the one-character person the model found right before
+    (["义乌", "商户", "金", "林杰"], (0, 2, "City"), [(4, 5, "PER"), (5, 7, "PER")],
+     [("义乌", "City"), ("金林杰", "Person")]),
+    # ... but not over a token on both sides, nor a token with digits, nor one that runs on after the name
+    (["义乌", "大", "陈黄鱼"], (0, 2, "City"), [(4, 5, "PER")], [("义乌", "City")]),
+    (["义乌", "有", "20余", "家"], (0, 2, "City"), [(5, 6, "PER")], [("义乌", "City")]),
+    (["义乌", "见", "林杰说"], (0, 2, "City"), [(3, 5, "PER")], [("义乌", "City"), ("林杰", "Person")]),
+])
+def test_merge(vocab, words, rule, model, expected):
+    doc = Doc(vocab, words=words, spaces=[False] * len(words))
+    doc.ents = [doc.char_span(rule[0], rule[1], label=rule[2], kb_id=doc.text[rule[0]:rule[1]])]
+    merged = FakeModel(model)(doc)
+    assert [(e.text, e.label_) for e in merged.ents] == expected
+    assert merged.text == doc.text
+
+
+# --- classes by head word --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("label, text, cls", [
+    ("PER", "王小明", "Person"),
+    ("LOC", "卡拉干达", "Place"),
+    ("LOC", "梅山港", "Facility"),
+    ("LOC", "金华南站", "Facility"),
+    ("LOC", "萧山机场", "Facility"),
+    ("LOC", "二连浩特口岸", "Facility"),
+    ("LOC", "柯桥轻纺城市场", "Facility"),
+    ("LOC", "前湾新区", "Zone"),
+    ("LOC", "青山工业园", "Zone"),
+    ("ORG", "瑞丰进出口", "Organization"),
+    ("ORG", "恒达五金公司", "Company"),
+    ("ORG", "远航物流集团", "Company"),
+    ("ORG", "交通运输部", "GovernmentBody"),
+    ("ORG", "市场监管局", "GovernmentBody"),
+    ("ORG", "嘉兴海关", "GovernmentBody"),
+    ("ORG", "湖州市政府", "GovernmentBody"),
+    ("ORG", "发改委", "GovernmentBody"),
+    ("ORG", "商务厅", "GovernmentBody"),
+    ("ORG", "五金协会", "Association"),
+    ("ORG", "温州商会", "Association"),
+])
+def test_head_word_class(label, text, cls):
+    assert ontology_class(label, text) == cls
+
+
+# --- the model's tokenizer -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text", ["义乌小商品", "", "A 股", "中欧班列。\n"])
+def test_char_tokenizer_keeps_text_one_token_per_char(vocab, text):
+    doc = CharTokenizer(vocab, ["小商品", "义乌"])(text)
+    assert doc.text == text and len(doc) == len(text)
+
+
+def test_char_tokenizer_dictionary_feature(vocab):
+    tokenizer = CharTokenizer(vocab, ["小商品", "商品"])
+    doc = tokenizer("小商品城")
+    # 小 begins a 3-char word, 商 is inside it and begins 商品, 品 ends both, 城 is in no word
+    assert [t.lemma for t in doc] == [get_string_id(f) for f in ("b3e0m0", "b2e0m1", "b0e3m0", "b0e0m0")]
+
+
+def test_char_tokenizer_round_trips_its_lexicon(vocab, tmp_path: Path):
+    CharTokenizer(vocab, ["小商品", "义乌"]).to_disk(tmp_path)
+    assert CharTokenizer(vocab).from_disk(tmp_path).words == ["义乌", "小商品"]
