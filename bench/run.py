@@ -63,6 +63,7 @@ def stage_throughput(corpus: Path) -> dict:
             return store.export(Path(tmp) / "graph.ttl")
 
         triples, t_store = timed(write)
+        del store   # closes the database before its folder goes
     whole = t_ingest + t_nlp + t_extract + t_store
     return {
         "articles": len(articles), "chars": chars, "triples": triples, "startup_s": startup,
@@ -108,7 +109,7 @@ def sparql_latency(corpus: Path, target_triples: int, repeats: int) -> dict:
     from kg.build import build
     from kg.vocab import ID_NS
 
-    with tempfile.TemporaryDirectory() as tmp:
+    with tempfile.TemporaryDirectory(ignore_cleanup_errors=True) as tmp:
         build([str(corpus)], Path(tmp) / "g", explorer=False)
         base = ox.Store(str(Path(tmp) / "g" / "store"))
         quads = list(base.quads_for_pattern(None, None, None))

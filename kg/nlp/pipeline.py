@@ -21,8 +21,7 @@ def load_pipeline(ontology: Path | None = None, *, statistical: bool = True) -> 
     nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "pkuseg"}}})
     finder = nlp.add_pipe("kg_entities")
     finder.initialize(ontology=str(folder))
-    # TEMPORARY (lead): skip the statistical layer while kg/models/msra_ner is not trained yet; remove once it lands
-    if statistical and (Path(__file__).resolve().parent.parent / "models" / "msra_ner").exists():
+    if statistical:
         from kg.nlp import statistical as _  # noqa: F401  (registers the kg_statistical_ner factory)
 
         nlp.add_pipe("kg_statistical_ner", after="kg_entities").initialize()
