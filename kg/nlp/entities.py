@@ -19,7 +19,7 @@ from kg.nlp.align import split_at
 from kg.nlp.canonical import canonical_key, short_forms, surface_key
 from kg.nlp.gazetteer import Gazetteer
 from kg.nlp.patterns import ONE_PLACE, HeadPatterns
-from kg.nlp.text import fold
+from kg.nlp.text import fold, text_of
 from kg.paths import ontology_dir
 from kg.vocab import coarse
 
@@ -58,7 +58,7 @@ class EntityFinder:
         return [n for n in self.gazetteer.names if len(n) >= USER_DICT_MIN_CHARS]
 
     def __call__(self, doc: Doc) -> Doc:
-        folded = fold(doc.text)
+        folded = fold(text_of(doc))
         edges = {t.idx for t in doc} | {t.idx + len(t.text) for t in doc}
         # a match that begins inside one word and ends inside another is not a name (资兴 in 投资|兴业)
         found = [(m.start, m.end, m.entity.cls, m.entity.key, GAZETTEER)
@@ -73,11 +73,11 @@ class EntityFinder:
                     countries.add((start, end))
             known = {(end, coarse(cls)): start for start, end, cls, *_ in found}
             for c in self.patterns.find(doc, places=places, countries=countries):
-                if _widens_known(doc.text, c, known):
+                if _widens_known(text_of(doc), c, known):
                     continue
-                found.append((c.start, c.end, *self._resolve(doc.text[c.start:c.end], c.cls), RULE))
-        found += self._declared_short_forms(doc.text, found)
-        chosen = _same_company(doc.text, _longest_first(found))
+                found.append((c.start, c.end, *self._resolve(text_of(doc)[c.start:c.end], c.cls), RULE))
+        found += self._declared_short_forms(text_of(doc), found)
+        chosen = _same_company(text_of(doc), _longest_first(found))
         doc = split_at(doc, [edge for start, end, *_ in chosen for edge in (start, end)])
         spans = []
         for start, end, cls, key, _ in chosen:

@@ -20,7 +20,7 @@ import yaml
 from spacy.tokens import Doc
 
 from kg.errors import DataError
-from kg.nlp.text import fold, is_han, is_latin
+from kg.nlp.text import fold, is_han, is_latin, text_of
 
 OPENERS = {"”": "“", "’": "‘", "」": "「", "』": "『", ")": "(", "）": "（", "》": "《"}
 NAME_INNER = "—–-·+、"   # characters allowed inside a quoted or bracketed part of a name
@@ -104,7 +104,7 @@ class HeadPatterns:
 
     def find_heads(self, doc: Doc, *, places: dict[int, int] | None = None,
                    countries: set[tuple[int, int]] | None = None) -> Iterator[Candidate]:
-        text = doc.text
+        text = text_of(doc)
         ends = {t.idx + len(t.text) for t in doc}
         starts = {t.idx: t.i for t in doc}
         token_at = _token_index(doc)
@@ -145,7 +145,7 @@ class HeadPatterns:
         A facility, zone or route name holds one place name: 浙北嘉兴港 and 浙江宁波空港 are 嘉兴港 and 宁波空港 with a place before them; and a
         generic word before the place is not part of the name (铁路金华南站 is 金华南站).
         """
-        text = doc.text
+        text = text_of(doc)
         pos = h
         if h not in starts:                       # the head begins inside a token: 金东区|块 -> 金东区块
             t = doc[token_at[h]]
@@ -162,10 +162,10 @@ class HeadPatterns:
                 if has_place:
                     break
                 has_place = True
-                words.append(doc.text[places[pos]:pos])
+                words.append(text_of(doc)[places[pos]:pos])
                 pos = places[pos]
                 continue
-            if has_place and words and doc.text[pos - 1] not in OPENERS:
+            if has_place and words and text_of(doc)[pos - 1] not in OPENERS:
                 t = doc[token_at[pos - 1]]
                 if text[t.idx:pos] in self.generic:
                     break
@@ -245,7 +245,7 @@ class HeadPatterns:
 
     def _route_origin(self, doc: Doc, start: int, starts: dict[int, int], token_at: list[int]) -> int:
         """A route names its origin too: 杭州至布达佩斯航线, 宁波—纽约航线 (the name stopped at 至 or the dash)."""
-        text = doc.text
+        text = text_of(doc)
         k = start
         while k > 0 and text[k - 1] in "—–-－":
             k -= 1
@@ -269,14 +269,14 @@ class HeadPatterns:
     # ------------------------------------------------------------------------------------------------ titles 《》
 
     def find_titles(self, doc: Doc) -> Iterator[Candidate]:
-        for m in re.finditer(r"《([^《》\n]{2,40})》", doc.text):
+        for m in re.finditer(r"《([^《》\n]{2,40})》", text_of(doc)):
             if m.group(1).endswith(self.title_tails):
                 yield Candidate(m.start(), m.end(), "Policy", "title")
 
     # ------------------------------------------------------------------------------------------ Latin-script names
 
     def find_latin(self, doc: Doc) -> Iterator[Candidate]:
-        text = fold(doc.text)                     # one character per character: offsets hold
+        text = fold(text_of(doc))                     # one character per character: offsets hold
         for head, klass in self.latin_heads:
             for m in re.finditer(r"([A-Za-z][A-Za-z0-9]*(?:[ .&-][A-Za-z0-9]+)*)\s?" + re.escape(fold(head)), text):
                 if m.start() > 0 and is_latin(text[m.start() - 1]):
@@ -288,7 +288,7 @@ class HeadPatterns:
     def find_persons(self, doc: Doc) -> Iterator[Candidate]:
         if not self.persons:
             return
-        text = doc.text
+        text = text_of(doc)
         found: dict[str, str] = {}
         for name, rule in self._person_names(doc):
             found.setdefault(name, rule)
@@ -304,7 +304,7 @@ class HeadPatterns:
 
     def _person_names(self, doc: Doc) -> Iterator[tuple[str, str]]:
         p = self.persons
-        text = doc.text
+        text = text_of(doc)
         for t in doc:
             w = t.text
             # a role or byline word, then one or more names separated by spaces or 、
@@ -362,9 +362,9 @@ def _is_name_word(text: str) -> bool:
 
 def _token_index(doc: Doc) -> list[int]:
     """For each character offset, the index of the token holding it."""
-    index = [0] * (len(doc.text) + 1)
+    index = [0] * (len(text_of(doc)) + 1)
     for t in doc:
         for k in range(t.idx, t.idx + len(t.text) + len(t.whitespace_)):
             index[k] = t.i
-    index[len(doc.text)] = len(doc) - 1 if len(doc) else 0
+    index[len(text_of(doc))] = len(doc) - 1 if len(doc) else 0
     return index

@@ -32,3 +32,14 @@ def is_han(ch: str) -> bool:
 
 def is_punct(ch: str) -> bool:
     return unicodedata.category(ch).startswith(("P", "S", "Z")) or ch in "\n\r\t"
+
+
+_LAST_DOC: list = [None, ""]
+
+
+def text_of(doc) -> str:
+    """``doc.text``, remembered for the last Doc asked about: spaCy rebuilds the string on every access, and the
+    matchers ask for it inside their loops."""
+    if _LAST_DOC[0] is not doc:
+        _LAST_DOC[0], _LAST_DOC[1] = doc, doc.text
+    return _LAST_DOC[1]
