@@ -7,22 +7,6 @@ from kg.nlp.canonical import canonical_key, short_forms
 from kg.paths import ontology_dir
 
 
-@pytest.fixture(scope="module")
-def nlp():
-    import spacy
-
-    from kg.nlp import entities  # noqa: F401
-    from kg.nlp.segmenter import model_path
-
-    if not (model_path() / "weights.npz").is_file():
-        pytest.skip("pkuseg model missing: run `kg fetch-model`")
-    nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "pkuseg"}}})
-    finder = nlp.add_pipe("kg_entities")
-    finder.initialize(ontology=str(ontology_dir()))
-    nlp.tokenizer.initialize(pkuseg_model=str(model_path()), pkuseg_user_dict=finder.user_words or "default")
-    return nlp
-
-
 @pytest.mark.parametrize("a, b, cls", [
     ("“金甬”集装箱班列", "金甬集装箱班列", "Route"),           # quotes only mark a name
     ("ＡＢＣ贸易有限公司", "abc贸易有限公司", "Company"),         # full/half width and case

@@ -7,22 +7,6 @@ from kg.nlp.patterns import HeadPatterns
 from kg.paths import ontology_dir
 
 
-@pytest.fixture(scope="module")
-def nlp():
-    import spacy
-
-    from kg.nlp import entities  # noqa: F401
-    from kg.nlp.segmenter import model_path
-
-    if not (model_path() / "weights.npz").is_file():
-        pytest.skip("pkuseg model missing: run `kg fetch-model`")
-    nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "pkuseg"}}})
-    finder = nlp.add_pipe("kg_entities")
-    finder.initialize(ontology=str(ontology_dir()))
-    nlp.tokenizer.initialize(pkuseg_model=str(model_path()), pkuseg_user_dict=finder.user_words or "default")
-    return nlp
-
-
 def ents(nlp, text):
     return {(e.text, e.label_) for e in nlp(text).ents}
 
