@@ -4,7 +4,6 @@ from __future__ import annotations
 import pytest
 
 from kg.nlp.canonical import canonical_key, short_forms
-from kg.paths import ontology_dir
 
 
 @pytest.mark.parametrize("a, b, cls", [
