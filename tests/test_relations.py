@@ -84,11 +84,13 @@ MUST = [
     ("位于[绍兴|City][柯桥区|County]的[兴发化纤公司|Company]订单饱满。", ("柯桥区", "locatedIn", "绍兴")),
     ("[速卖通|Platform]、[亚马逊|Platform]等平台纷纷落户[义乌|City]。", ("亚马逊", "locatedIn", "义乌")),
     ("上周在[曼谷|City]举办了[义乌五金展|Event]。", ("义乌五金展", "locatedIn", "曼谷")),
-    ("[金华|City]和[义乌|City]的企业都来了。", ("义乌", "locatedIn", "金华")),
+    ("[浙江|Province]和[宁波|City]的企业都来了。", ("宁波", "locatedIn", "浙江")),
     ("[浙江自贸区|Zone]的[浙江自贸区金义片区|Zone]成立五年。", ("浙江自贸区金义片区", "partOf", "浙江自贸区")),
     # organisations and people
     ("由[小商品城集团|Company]打造的[Chinagoods|Platform]上线三年。", ("Chinagoods", "operatedBy", "小商品城集团")),
     ("[拼多多|Company]旗下跨境平台[Temu|Platform]增长很快。", ("Temu", "operatedBy", "拼多多")),
+    ("[京东|Company]旗下[跨境电商|Industry]平台[京喜|Platform]上线。", ("京喜", "operatedBy", "京东")),
+    ("货物将通过[顺丰航空|Company]的[深圳—布达佩斯专线|Route]运抵欧洲。", ("深圳—布达佩斯专线", "operatedBy", "顺丰航空")),
     ("[宁波海关|GovernmentBody]所属[北仑海关|GovernmentBody]加班验放。", ("北仑海关", "partOf", "宁波海关")),
     ("[宏达物流有限公司|Company]总经理[陈立|Person]说，运价下降了。", ("陈立", "affiliatedWith", "宏达物流有限公司")),
     ("[杭州海关|GovernmentBody]统计处副处长[林芳|Person]介绍。", ("林芳", "affiliatedWith", "杭州海关")),
@@ -135,6 +137,8 @@ MUST_NOT = [
     # inner place lie in the outer one by its name
     ("[宁波舟山港|Facility]吞吐量居全球首位。", ("宁波舟山港", "locatedIn", "宁波")),
     ("[金华兰溪新港码头|Facility]今天开港。", ("金华兰溪新港码头", "locatedIn", "金华")),
+    # the gazetteer states only the province: a county-level city is not put under its prefecture
+    ("[金华|City]和[义乌|City]的企业都来了。", ("义乌", "locatedIn", "金华")),
     # an informal region is not stated as part of its province
     ("[浙南|Region]和[浙江|Province]各地都在忙。", ("浙南", "locatedIn", "浙江")),
 ]
