@@ -25,7 +25,8 @@ class Article:
     source: str                      # the file it came from, as the user named it
     title: str | None = None
     date: str | None = None          # ISO yyyy-mm-dd when known
-    authors: tuple[str, ...] = ()
+    authors: tuple[str, ...] = ()    # the outlet's own reporters (记者)
+    correspondents: tuple[str, ...] = ()   # bylined correspondents (通讯员) and people from other units
     photographers: tuple[str, ...] = ()
     publisher: str | None = None     # the outlet or source named by the article
     url: str | None = None

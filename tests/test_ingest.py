@@ -189,9 +189,9 @@ def test_doc_id_comes_from_the_path_the_user_named():
 
 def test_multi_story_page(good):
     page = [a for a in articles(good) if a.source.endswith("page.txt")]
-    assert [(a.title, a.authors, a.photographers) for a in page] == [
-        ("商贸城里 年货采购忙", ("林晓",), ()),
-        ("舟山港迎来 第一万艘集装箱船", ("周明",), ("王涛",)),
+    assert [(a.title, a.authors, a.correspondents, a.photographers) for a in page] == [
+        ("商贸城里 年货采购忙", (), ("林晓",), ()),      # 通讯员林晓报道: a correspondent
+        ("舟山港迎来 第一万艘集装箱船", ("周明",), (), ("王涛",)),
     ]
     assert "Yiwu Selection" in page[0].text
     assert "“揽货—集港—装船—结算”" in page[1].text

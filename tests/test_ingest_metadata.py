@@ -43,19 +43,29 @@ def test_html_headline(tmp_path, title, heading, expected):
 
 # --- bylines: a field ends at its line or bracket; role words glued to a name are split off ------------------------
 
-@pytest.mark.parametrize("text, authors", [
+@pytest.mark.parametrize("text, authors, correspondents", [
     # the field ends at the line: the dateline below it is not a name (新华社宁 was read as one)
     ("<h1>义乌港口新闻</h1><div>时间：2024-04-02　作者：韩思远</div><p>新华社宁波4月2日电（记者 韩思远）宁波的码头"
-     "今天很忙。</p><p>码头上的集装箱堆得很高。</p>", ("韩思远",)),
-    # a role glued to the name, and a name cut by the line break
-    ("本报讯（通讯员 沈一鸣 记者\n欧阳晓东）义乌的商贸城今天很热闹，\n采购商很多。\n\n市场里人来人往。", ("沈一鸣", "欧阳晓东")),
+     "今天很忙。</p><p>码头上的集装箱堆得很高。</p>", ("韩思远",), ()),
+    # a role glued to the name, and a name cut by the line break; a correspondent is not the outlet's reporter
+    ("本报讯（通讯员 沈一鸣 记者\n欧阳晓东）义乌的商贸城今天很热闹，\n采购商很多。\n\n市场里人来人往。", ("欧阳晓东",),
+     ("沈一鸣",)),
+    # 县委报道组 is whom 蒋一帆 works for, not the newspaper
     ("发布时间：2019-03-05 来源：金华日报 作者：记者 叶子涵 王可 县委报道组 蒋一帆\n\n金华今天开出一趟班列。",
-     ("叶子涵", "王可", "蒋一帆")),   # 县委报道组 is whom 蒋一帆 works for
-    ("新华社杭州3月1日电（记者 周正 何平）杭州的快递量继续增长。", ("周正", "何平")),
+     ("叶子涵", "王可"), ("蒋一帆",)),
+    ("新华社杭州3月1日电（记者 周正 何平）杭州的快递量继续增长。", ("周正", "何平"), ()),
+    ("丽水港吞吐量创新高\n某某在线-丽水日报 · 通讯员 林一 记者 吴双 周全 | 发布时间2021-02-03 10:00\n\n丽水港今年很忙。",
+     ("吴双", "周全"), ("林一",)),
 ])
-def test_bylines(tmp_path, text, authors):
+def test_bylines(tmp_path, text, authors, correspondents):
     [a] = read(tmp_path, "a.html" if text.startswith("<") else "a.txt", text)
-    assert a.authors == authors
+    assert (a.authors, a.correspondents) == (authors, correspondents)
+
+
+def test_outlet_before_the_byline(tmp_path):
+    text = "丽水港吞吐量创新高\n某某在线-丽水日报 · 通讯员 林一 记者 吴双 | 发布时间2021-02-03 10:00\n\n丽水港今年很忙。"
+    [a] = read(tmp_path, "a.txt", text)
+    assert a.publisher == "丽水日报"
 
 
 # --- info lines under the headline: a date on its own, labelled fields; never a headline of their own -------------
@@ -127,8 +137,8 @@ NEWSPAPER = """某某商报　　　　2024年11月5日　星期二
 
 
 @pytest.mark.parametrize("n, title, authors, first_words", [
-    (0, "湖州港迎来　首条近洋航线 首批集装箱今天装船出海", ("柳青", "欧阳明辉"), "本报讯（通讯员 柳青 记者欧阳明辉）湖州港今天开通"),
-    (1, "丽水山区特产 搭上跨境电商快车", ("石磊", "夏冰"), "丽水的香菇、茶叶等山区特产正通过"),
+    (0, "湖州港迎来　首条近洋航线 首批集装箱今天装船出海", ("欧阳明辉",), "本报讯（通讯员 柳青 记者欧阳明辉）湖州港今天开通"),
+    (1, "丽水山区特产 搭上跨境电商快车", ("夏冰",), "丽水的香菇、茶叶等山区特产正通过"),
 ])
 def test_newspaper_page(tmp_path, n, title, authors, first_words):
     stories = read(tmp_path, "page.txt", NEWSPAPER)

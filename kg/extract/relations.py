@@ -20,7 +20,6 @@ Rule kinds:
 """
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
@@ -47,16 +46,22 @@ _LISTED = re.compile(f"[{_QUOTES}]*(?:{'|'.join(AND)})?[{_QUOTES}]*")   # betwee
 _SLOT0 = 0xE000                       # mentions become private-use characters in the masked sentence
 _SLOTS = f"\\u{_SLOT0:04x}-\\uf8ff"
 _SLOT_END = 0xF8FF
+# A rule's templates are compiled once. A mention stands in the masked sentence as one character that says what it
+# is to the rule at hand: these flags, added to _SLOT0; the object being tried is _OBJECT itself.
+_PLACE, _OBJ, _SUBJ, _BOUND = 1, 2, 4, 8       # a place; of an object class; of a subject class; the bound subject
+_OBJECT = chr(_SLOT0 + 16)
 
 
 def _is_slot(c: str) -> bool:
     return _SLOT0 <= ord(c) <= _SLOT_END
 
 
+def _flagged(flag: int) -> str:
+    """A character class for the mentions that carry ``flag``."""
+    return "[" + "".join(chr(_SLOT0 + f) for f in range(16) if f & flag) + "]"
+
+
 _TOKEN = re.compile(r"\{(\w+)\}|…|~|\*")
-# a rule's regex depends only on the rule and the mention slots, so the same few thousand recur: keep them compiled
-# (re's own cache holds 512 and thrashed, making relation extraction the slowest stage)
-_compile = functools.lru_cache(maxsize=16384)(re.compile)
 
 Lookup = Callable[[str], "Entity | None"]
 
@@ -80,7 +85,11 @@ class Rule:
     through: bool = False             # a subject named after a place stands for that place (浙江+义乌国际商贸城)
     inverse: bool = False             # name rules: the thing found in the name is the subject (X管委会 runs X)
     confidence: float = 0.8
-    compiled: tuple[str, ...] = field(default=(), compare=False, repr=False)
+    compiled: tuple[tuple[re.Pattern, bool], ...] = field(default=(), compare=False, repr=False)
+
+    def __post_init__(self):
+        # each template once, as (regex over the masked sentence, whether its subject is bound to one mention)
+        object.__setattr__(self, "compiled", tuple(_regex(self, t) for t in self.patterns))
 
     def subject_ok(self, cls: str) -> bool:
         return cls in self.subject or coarse(cls) in self.subject
@@ -160,10 +169,11 @@ def extract_relations(
         by_sentence.setdefault(m.provenance.sentence.start, []).append(m)
     resolve = _resolver(mentions, lookup)
     in_text = _resolver(mentions, None)
+    masks = [(group, *_mask(group)) for group in by_sentence.values()]
     for rule in rules:
         if rule.kind == "pattern":
-            for group in by_sentence.values():
-                yield from _pattern(rule, group, in_text)
+            for group, masked, at in masks:
+                yield from _pattern(rule, group, masked, at, in_text)
         elif rule.kind == "name":
             yield from _name(rule, mentions, resolve)
         elif rule.kind == "hierarchy":
@@ -174,39 +184,33 @@ def extract_relations(
 
 # --- pattern rules --------------------------------------------------------------------------------------------------
 
-def _mask(group: list[Mention]) -> tuple[str, list[int]]:
-    """The sentence with each mention as one slot character; and where each masked character was in the sentence."""
+def _mask(group: list[Mention]) -> tuple[str, list[int | None]]:
+    """The sentence with mention ``n`` as the character ``_SLOT0 + n``; and where each mention stands in it (None for a
+    mention inside an earlier one)."""
     sentence = group[0].provenance.sentence
-    out, where, i = [], [], sentence.start
+    out, at, i = [], [], sentence.start
     for n, m in enumerate(group):
         if m.start < i:
+            at.append(None)
             continue
         out.append(sentence.text[i - sentence.start:m.start - sentence.start])
-        where.extend(range(i, m.start))
+        at.append(sum(map(len, out)))
         out.append(chr(_SLOT0 + n))
-        where.append(m.start)
         i = m.end
     out.append(sentence.text[i - sentence.start:])
-    where.extend(range(i, sentence.end))
-    return "".join(out), where
+    return "".join(out), at
 
 
-def _slots(group: list[Mention], ok: Callable[[str], bool], exclude: int | None = None) -> str:
-    chars = "".join(chr(_SLOT0 + n) for n, m in enumerate(group) if ok(m.entity.cls) and n != exclude)
-    return f"[{chars}]" if chars else "(?!)"
-
-
-def _regex(rule: Rule, template: str, group: list[Mention], o: int, s: int | None = None) -> re.Pattern:
-    """The template as a regex over the masked sentence, with the object bound to mention ``o`` (and the subject to
-    mention ``s`` when given).
+def _regex(rule: Rule, template: str) -> tuple[re.Pattern, bool]:
+    """The template as a regex over the masked sentence coded for the rule (``_coded``), where the object being tried
+    is ``_OBJECT``; and whether the subject is bound to one mention (``closest`` rules with an ``{s}``).
 
     The object may be the last of a run of places written together (西班牙马德里, 浙江省绍兴市柯桥区): the places before
     it are its modifiers, and a mention of the object's classes written right after it makes it a modifier instead.
     """
     words = dict(rule.words)
     stop = re.escape(CLAUSE_MARKS.replace("，", "").replace(",", "") if rule.across else CLAUSE_MARKS)
-    places = _slots(group, lambda c: coarse(c) == "Place", exclude=o)
-    heads = _slots(group, rule.object_ok, exclude=o)
+    bound = rule.closest and "{s}" in template
     parts, last = [], 0
     if template.startswith("^"):
         clause = re.escape(CLAUSE_MARKS)
@@ -217,9 +221,9 @@ def _regex(rule: Rule, template: str, group: list[Mention], o: int, s: int | Non
         name = tok.group(1)
         if name == "o":
             then = template[tok.end():tok.end() + 3]
-            parts.append(f"{places}*(?P<o>{chr(_SLOT0 + o)})" + ("" if then == "{s}" else f"(?!{heads})"))
+            parts.append(f"{_flagged(_PLACE)}*(?P<o>{_OBJECT})" + ("" if then == "{s}" else f"(?!{_flagged(_OBJ)})"))
         elif name == "s":
-            parts.append(f"(?P<s>{chr(_SLOT0 + s) if s is not None else _slots(group, rule.subject_ok, exclude=o)})")
+            parts.append(f"(?P<s>{_flagged(_BOUND if bound else _SUBJ)})")
         elif name:
             cues = sorted(words[name], key=len, reverse=True)
             parts.append(f"(?P<{name}>" + "|".join(re.escape(c) for c in cues) + ")")
@@ -231,7 +235,18 @@ def _regex(rule: Rule, template: str, group: list[Mention], o: int, s: int | Non
             parts.append(f"[^{stop}]{{0,{rule.span}}}?")
         last = tok.end()
     parts.append(re.escape(template[last:]))
-    return _compile("".join(parts))
+    return re.compile("".join(parts)), bound
+
+
+def _coded(rule: Rule, group: list[Mention], masked: str, at: list[int | None]) -> list[str]:
+    """The masked sentence, each mention's character now saying what the mention is to ``rule``."""
+    coded = list(masked)
+    for n, m in enumerate(group):
+        if at[n] is not None:
+            cls = m.entity.cls
+            coded[at[n]] = chr(_SLOT0 + (coarse(cls) == "Place") * _PLACE + rule.object_ok(cls) * _OBJ
+                               + rule.subject_ok(cls) * _SUBJ)
+    return coded
 
 
 def _name_head(m: Mention, resolve: Lookup) -> Entity | None:
@@ -240,33 +255,45 @@ def _name_head(m: Mention, resolve: Lookup) -> Entity | None:
     return found[0][1] if found else None
 
 
-def _pattern(rule: Rule, group: list[Mention], resolve: Lookup | None = None) -> Iterator[Relation]:
-    masked, where = _mask(group)
-    for o, obj in enumerate(group):
-        if not rule.object_ok(obj.entity.cls):
-            continue
+def _pattern(rule: Rule, group: list[Mention], masked: str, at: list[int | None],
+             resolve: Lookup | None = None) -> Iterator[Relation]:
+    objects = [o for o, m in enumerate(group) if at[o] is not None and rule.object_ok(m.entity.cls)]
+    if not objects:
+        return
+    coded = _coded(rule, group, masked, at)
+    mention_at = {p: n for n, p in enumerate(at) if p is not None}
+    subjects = [n for n, m in enumerate(group) if rule.subject_ok(m.entity.cls)] if rule.closest else []
+    for o in objects:
+        with_object = coded.copy()
+        with_object[at[o]] = _OBJECT
         # a closest rule may give one object many subjects (片区升级A，以B为核心，构建C): each is tried on its own
-        bound = [n for n, m in enumerate(group) if n != o and rule.subject_ok(m.entity.cls)] if rule.closest else [None]
-        for template, s_bound in ((t, b) for t in rule.patterns for b in bound):
-            for match in _regex(rule, template, group, o, s_bound).finditer(masked):
-                if match.groupdict().get("s"):
-                    subj = ord(match.group("s")) - _SLOT0
+        for regex, bound in rule.compiled:
+            for s_bound in [n for n in subjects if n != o] if bound else [None]:
+                if bound:
+                    if at[s_bound] is None:
+                        continue
+                    text = with_object.copy()
+                    text[at[s_bound]] = chr(ord(text[at[s_bound]]) + _BOUND)
+                    text = "".join(text)
                 else:
-                    subj = _nearest_subject(rule, group, o, match.start())
-                if subj is None:
-                    continue
-                if rule.closest and _between(rule, group, masked, o, subj):
-                    continue
-                role = match.group("cue") if rule.role and "cue" in match.groupdict() else None
-                evidence = replace(obj.provenance, rule=rule.id, confidence=rule.confidence, role=role)
-                for s in _conjuncts(masked, subj, group, rule.subject_ok):
-                    subject = group[s].entity
-                    if rule.through and resolve is not None:
-                        subject = _name_head(group[s], resolve) or subject
-                    for t in _conjuncts(masked, o, group, rule.object_ok):
-                        if subject.key != group[t].entity.key:
-                            yield Relation(subject.key, rule.property, group[t].entity.key, evidence)
-                break
+                    text = "".join(with_object)
+                for match in regex.finditer(text):
+                    s_at = match.start("s") if "s" in regex.groupindex else -1
+                    subj = mention_at[s_at] if s_at >= 0 else _nearest_subject(rule, group, o, match.start())
+                    if subj is None:
+                        continue
+                    if rule.closest and _between(rule, group, masked, o, subj):
+                        continue
+                    role = match.group("cue") if rule.role and "cue" in regex.groupindex else None
+                    evidence = replace(group[o].provenance, rule=rule.id, confidence=rule.confidence, role=role)
+                    for s in _conjuncts(masked, subj, group, rule.subject_ok):
+                        subject = group[s].entity
+                        if rule.through and resolve is not None:
+                            subject = _name_head(group[s], resolve) or subject
+                        for t in _conjuncts(masked, o, group, rule.object_ok):
+                            if subject.key != group[t].entity.key:
+                                yield Relation(subject.key, rule.property, group[t].entity.key, evidence)
+                    break
 
 
 def _between(rule: Rule, group: list[Mention], masked: str, o: int, s: int) -> bool:
@@ -461,7 +488,7 @@ def credit_mentions(article: Article, mentions: list[Mention], sentence_at, *, p
 
     if article.publisher and len(article.publisher) >= 2:
         add(article.publisher, publisher_cls)
-    for name in dict.fromkeys((*article.authors, *article.photographers)):
+    for name in dict.fromkeys((*article.authors, *article.correspondents, *article.photographers)):
         if len(name) >= 2:
             add(name, "Person")
     return out

@@ -71,6 +71,8 @@ def article_triples(article: Article) -> Iterator[Triple]:
         yield doc, DCTERMS.date, Literal(article.date, datatype=XSD.date)
     for author in article.authors:
         yield doc, DCTERMS.creator, Literal(author)
+    for correspondent in article.correspondents:
+        yield doc, DCTERMS.contributor, Literal(correspondent)
     for photographer in article.photographers:
         yield doc, KG.photographer, Literal(photographer)
     if article.publisher:

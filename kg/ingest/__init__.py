@@ -89,7 +89,8 @@ def _read_source(src: Source, max_bytes: int) -> list[Article | Problem]:
         articles.append(Article(
             doc_id=doc_id(src.relpath, n if len(found) > 1 else None),
             text=text, source=src.source, title=meta.get("title"), date=meta.get("date"),
-            authors=tuple(meta.get("authors", ())), photographers=tuple(meta.get("photographers", ())),
+            authors=tuple(meta.get("authors", ())), correspondents=tuple(meta.get("correspondents", ())),
+            photographers=tuple(meta.get("photographers", ())),
             publisher=meta.get("publisher"), url=meta.get("url"), encoding=encoding.replace("-sig", ""),
             sentences=split_sentences(text),
             meta=tuple(sorted((str(k), str(v)) for k, v in meta.get("extra", {}).items())),

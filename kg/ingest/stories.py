@@ -25,11 +25,13 @@ PATTERNS = {
         rf"\s*(?P<place>[{HAN}]{{2,8}}?)?\s*(?:(?P<year>\d{{4}})年)?(?P<month>\d{{1,2}})月(?P<day>\d{{1,2}})日\s*(?:电|讯)"),
     "dateline_authors": re.compile(r"^\s*[（(]\s*([^（）()\n]{2,40})[）)]"),
     "mark_byline": re.compile(rf"^\s*[■□◆●▲]\s*((?:{NAME}[\s、，,]*){{1,6}})$"),
-    "reporter_line": re.compile(rf"^\s*(?:[{HAN}]{{2,4}}社|本报)?(?:记者|通讯员)\s*((?:{NAME}[\s、，,]*){{1,6}})$"),
+    "reporter_line": re.compile(rf"^\s*(?:[{HAN}]{{2,4}}社|本报)?((?:记者|通讯员)\s*(?:{NAME}[\s、，,]*){{1,6}})$"),
     "credit": re.compile(rf"(?:^|[\s\u3000。！？，,：:])(?:本报)?(?:记者|通讯员)?\s*((?:[{HAN}·]{{2,3}}[\s、]+)*"
                          rf"[{HAN}·]{{2,3}})\s*(?:摄影?|供图)\s*(?:[（(][^）)]{{0,12}}[）)])?\s*$"),
     # A byline field runs to the end of its line or bracket: the next line (a dateline...) is never part of it.
-    "header_author": re.compile(r"(?:作者\s*[:：]|记者\s|通讯员\s)[ \t\u3000]*([^\n|｜（）()【】\[\]:：。；;]{2,60})"),
+    "header_author": re.compile(r"(?:作者\s*[:：]|(?=记者\s|通讯员\s))[ \t\u3000]*([^\n|｜（）()【】\[\]:：。；;]{2,60})"),
+    # the outlet written right before a byline: 浙江在线-浙江日报 · 通讯员 某某 记者 某某
+    "header_outlet": re.compile(rf"([{HAN}]{{2,10}}?(?:日报|晚报|商报|报|网|社))\s*[·|｜]\s*(?:本报)?(?:记者|通讯员)"),
     "header_source": re.compile(rf"来源\s*[:：]\s*([^\s|·]{{2,20}})"),
     "header_date": re.compile(r"(?:发布时间|发布日期|日期|时间)\s*[:：]?\s*(\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2})"),
 }
@@ -219,19 +221,34 @@ BYLINE_SPLIT = re.compile(r"[\s、，,和/]+|(" + "|".join(sorted(ROLES + ("摄"
 UNIT = re.compile(rf"[{HAN}]+(?:组|部|中心|社|网|报|台|站)$")   # 市委报道组, 新华社: who they work for, not a name
 
 
+CORRESPONDENT_ROLES = ("通讯员", "本报通讯员")
+
+
 def _names(text: str) -> list[str]:
     """Person names in a byline, in order; it stops at the first piece that is neither a name, a role nor a unit."""
-    out = []
+    return [name for name, _ in _bylined(text)]
+
+
+def _correspondents(text: str) -> list[str]:
+    """The byline's correspondents (通讯员) and people named for another unit (市委报道组 某某): not the outlet's staff."""
+    return [name for name, role in _bylined(text) if role in CORRESPONDENT_ROLES or (role and UNIT.fullmatch(role))]
+
+
+def _bylined(text: str) -> list[tuple[str, str | None]]:
+    """(name, the role or unit written before it) for each person in a byline."""
+    out, role = {}, None
     for token in BYLINE_SPLIT.split(text):
-        if not token or token in ROLES or token == "摄" or UNIT.fullmatch(token):
+        if not token:
+            continue
+        if token in ROLES or token == "摄" or UNIT.fullmatch(token):
+            role = token
             continue
         if token.endswith("报道") and re.fullmatch(NAME, token[:-2]):
             token = token[:-2]
         if not re.fullmatch(NAME, token):
             break
-        if token not in out:
-            out.append(token)
-    return out
+        out.setdefault(token, role)
+    return list(out.items())
 
 
 def _page_meta(paras: list[str], meta: dict) -> dict:
@@ -251,11 +268,12 @@ def _page_meta(paras: list[str], meta: dict) -> dict:
     if not page.get("authors"):
         m = PATTERNS["header_author"].search(header)
         byline = next((PATTERNS["mark_byline"].match(p) for p in paras[:6] if PATTERNS["mark_byline"].match(p)), None)
-        found = _names(m.group(1)) if m else _names(byline.group(1)) if byline else []
-        if found:
-            page["authors"] = tuple(found)
-    if "publisher" not in page:
-        m = PATTERNS["header_source"].search(header)
+        line = m.group(1) if m else byline.group(1) if byline else ""
+        if _names(line):
+            page["authors"] = tuple(_names(line))
+            page["correspondents"] = tuple(_correspondents(line))
+    for key in ("header_source", "header_outlet"):
+        m = "publisher" not in page and PATTERNS[key].search(header)
         if m:
             page["publisher"] = m.group(1)
     if "publisher" not in page:   # a page header line opening with the outlet: 某某商报　　2025年3月12日　星期三
@@ -271,6 +289,7 @@ def _story_meta(body: list[str], page: dict) -> dict:
     """Page metadata completed by the story's own dateline, bylines and photo credits."""
     meta = dict(page)
     authors = list(meta.get("authors", ()))
+    correspondents = list(meta.get("correspondents", ()))
     photographers = list(meta.get("photographers", ()))
     for n, para in enumerate(body):
         first = para.split("\n")[0]
@@ -288,20 +307,25 @@ def _story_meta(body: list[str], page: dict) -> dict:
                 am = PATTERNS["dateline_authors"].match(rest)
                 if am:
                     authors += _names(am.group(1))
+                    correspondents += _correspondents(am.group(1))
             m = PATTERNS["bulletin"].match(first)
             am = m and PATTERNS["dateline_authors"].match(first[m.end():].lstrip())
             if am:   # 本报讯（通讯员 某某 记者 某某）
                 authors += _names(am.group(1))
+                correspondents += _correspondents(am.group(1))
             for key in ("report_byline", "reporter_line", "mark_byline"):
                 m = PATTERNS[key].match(first)
                 if m:
                     authors += _names(m.group(1))
+                    correspondents += _correspondents(m.group(1))
         for line in para.split("\n"):
             for sentence in re.split(r"(?<=[。！？])", line):
                 m = PATTERNS["credit"].search(sentence)
                 if m:
                     photographers += _names(m.group(1))
-    meta["authors"] = tuple(dict.fromkeys(authors))
+    # the outlet's own reporters are its authors; correspondents are credited apart
+    meta["correspondents"] = tuple(dict.fromkeys(correspondents))
+    meta["authors"] = tuple(a for a in dict.fromkeys(authors) if a not in meta["correspondents"])
     meta["photographers"] = tuple(dict.fromkeys(photographers))
     if meta.get("date") is None:
         meta.pop("date", None)
