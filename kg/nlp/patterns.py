@@ -26,6 +26,8 @@ OPENERS = {"”": "“", "’": "‘", "」": "「", "』": "『", ")": "(", "�
 NAME_INNER = "—–-·+、"   # characters allowed inside a quoted or bracketed part of a name
 # classes whose names hold at most one place name (a company's may hold two: 杭州萧山…有限公司)
 ONE_PLACE = frozenset({"Facility", "Zone", "Route"})
+# A town's name holds no other place: 安吉县天子湖镇 is 天子湖镇 written after its county
+NO_PLACE = frozenset({"Town"})
 _CLOSERS = {"“": "”", "「": "」", "『": "』"}
 # function words that may stand inside a name of these classes, between two name words
 # classes named without the place they are in: 宁波第二产业 is 第二产业, 绍兴“展翅工程” is “展翅工程”
@@ -108,14 +110,16 @@ class HeadPatterns:
         ends = {t.idx + len(t.text) for t in doc}
         starts = {t.idx: t.i for t in doc}
         token_at = _token_index(doc)
-        for head, klass in self.heads:
+        # towns first: a town found by its head is a place for the names around it (建德市下涯镇工业功能区)
+        places = dict(places or {})
+        for head, klass in sorted(self.heads, key=lambda pair: pair[1] not in NO_PLACE):
             for m in re.finditer(re.escape(head), text):
                 h, e = m.start(), m.end()
                 if e not in ends:
                     continue          # the head is the start of a longer word (口岸城市 is not a 口岸)
                 if any(text.endswith(word, 0, e) for word in self.not_heads):
                     continue          # an ordinary word that ends like a head (格局, 布局, 物流通道, 回程班列)
-                start = self._extend_left(doc, h, starts, token_at, places if klass in ONE_PLACE else {}, klass)
+                start = self._extend_left(doc, h, starts, token_at, places if klass in ONE_PLACE | NO_PLACE else {}, klass)
                 if start is None:
                     continue
                 if klass == "Route":
@@ -136,6 +140,8 @@ class HeadPatterns:
                     start, end = span
                 elif any(s == start and text[x:e] in self._head_words for s, x in (countries or ())):
                     continue          # 中国自贸试验区: the country's zones in general, not one zone
+                if klass in NO_PLACE:
+                    places[end] = start
                 yield Candidate(start, end, klass, f"head:{head}")
 
     def _extend_left(self, doc: Doc, h: int, starts: dict[int, int], token_at: list[int],
@@ -155,11 +161,13 @@ class HeadPatterns:
             if h - t.idx < 2 and len(text) > h and self._one_char_head(text, h):
                 return None
             pos = t.idx
-        words = []                                # the words taken, left to right order reversed
+        # the words taken, right to left; a town's name may be one word alone (天子湖镇), other heads need words before
+        # the word they end (超级大港, 互换局 are descriptions)
+        words = [text[pos:h]] if pos < h and klass in NO_PLACE else []
         has_place = False
         while pos > 0 and len(words) < self.max_words:
             if pos in places:                      # a known place name ends here
-                if has_place:
+                if has_place or klass in NO_PLACE:
                     break
                 has_place = True
                 words.append(text_of(doc)[places[pos]:pos])
