@@ -4,7 +4,7 @@ The last ``--dev-share`` of the lines (5% by default, a fixed slice) is held out
 data. Lines are split after 。！？ into shorter examples. Each Doc has one token per character; the training reader
 re-tokenises the text with the model's own ``kg.char_tokenizer.v1``, which adds the bigram and dictionary features.
 
-    python training/convert_msra.py [--data /work/shared/data/msra_ner/train.txt] [--out training/corpus]
+    python training/convert_msra.py [--data ../shared/data/msra_ner/train.txt] [--out training/corpus]
 """
 from __future__ import annotations
 
@@ -46,7 +46,7 @@ def split_sentences(text: str, spans: list[tuple[int, int, str]]):
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", default="/work/shared/data/msra_ner/train.txt")
+    parser.add_argument("--data", default=str(Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "msra_ner" / "train.txt"))
     parser.add_argument("--out", default=str(Path(__file__).parent / "corpus"))
     parser.add_argument("--dev-share", type=float, default=0.05)
     args = parser.parse_args()

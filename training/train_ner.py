@@ -27,7 +27,7 @@ ROOT = HERE.parent
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--config", default=str(HERE / "config.cfg"))
-    parser.add_argument("--data", default="/work/shared/data/msra_ner/train.txt")
+    parser.add_argument("--data", default=str(ROOT.parent / "shared" / "data" / "msra_ner" / "train.txt"))
     parser.add_argument("--runs", default=str(HERE / "runs" / "latest"), help="spaCy's output folder")
     parser.add_argument("--output", default=str(ROOT / "kg" / "models" / "msra_ner"))
     parser.add_argument("--max-steps", type=int, default=None)

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import numpy
 import srsly
-from spacy.attrs import LEMMA, TAG
+from spacy.attrs import LEMMA, NORM, TAG
 from spacy.language import Language
 from spacy.strings import get_string_id
 from spacy.tokens import Doc
@@ -35,6 +35,13 @@ LEXICON_FILE = "lexicon.txt.gz"
 MAX_WORD = 4  # dictionary word lengths are capped at this in the feature
 MIN_LENGTH = {"PER": 2, "LOC": 2, "ORG": 3}  # shorter model spans are abbreviations or generic words (京, 市委)
 MAX_NAME = 3  # a person span the model cut short grows to the segmenter's tokens up to this length
+# one-character abbreviations of countries and continents: a two-character "place" of two of them is a pair (中美)
+COUNTRY_ABBREVIATIONS = frozenset("中美欧日俄韩朝德法英意澳加印越泰蒙巴非亚")
+ORG_CLASSES = frozenset({"Organization", "Company", "GovernmentBody", "Association"})
+# common one-character surnames: one standing alone before a two-character name the model found is part of it (金 林杰)
+SURNAMES = frozenset("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏"
+                     "吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万"
+                     "钱严覃武戴莫孔向汤楼应虞裘俞葛岑柴胡翁施洪章傅鲍")
 
 # Model label -> (head suffixes -> class), checked in order; the last entry is the fallback.
 HEAD_CLASSES: dict[str, list[tuple[tuple[str, ...], str]]] = {
@@ -147,6 +154,106 @@ def create_char_tokenizer():
     return make
 
 
+# Gazetteer classes -> the coarse kind the model sees: P a place, Z a zone or facility, O an organisation.
+GAZETTEER_KINDS = {
+    **dict.fromkeys(("Country", "Province", "City", "County", "Town", "Region", "Place"), "P"),
+    **dict.fromkeys(("Zone", "Facility"), "Z"),
+    **dict.fromkeys(("GovernmentBody", "Company", "Organization", "Association"), "O"),
+}
+GAZETTEER_FILE = "gazetteer.tsv.gz"
+
+
+class CharTokenizerV2(CharTokenizer):
+    """``kg.char_tokenizer.v1`` plus a gazetteer feature in ``NORM`` (the character itself is then ``ORTH``).
+
+    The feature is the kind (``GAZETTEER_KINDS``) and the position (B, I, E) of the character in the longest
+    gazetteer name that covers it, or ``-``. The names travel with the model (``tokenizer/gazetteer.tsv.gz``), so
+    later edits to ``ontology/gazetteer`` do not change what the model sees.
+    """
+
+    def __init__(self, vocab: Vocab, words: Iterable[str] = (), names: Iterable[tuple[str, str]] = ()):
+        super().__init__(vocab, words)
+        self._set_names(names)
+
+    def _set_names(self, names: Iterable[tuple[str, str]]) -> None:
+        import ahocorasick
+
+        self.names = sorted({(n, k) for n, k in names if len(n) >= 2 and not any(c.isspace() for c in n)})
+        self._names = None
+        if self.names:
+            automaton = ahocorasick.Automaton()
+            for name, kind in self.names:
+                automaton.add_word(name, (len(name), kind))
+            automaton.make_automaton()
+            self._names = automaton
+
+    def initialize(self, get_examples=None, *, nlp=None, lexicons: Iterable[str] = (), gazetteer: str | None = None,
+                   pkuseg_model=None, pkuseg_user_dict=None) -> None:
+        super().initialize(get_examples, nlp=nlp, lexicons=lexicons)
+        names: list[tuple[str, str]] = []
+        if gazetteer:
+            from kg.nlp.gazetteer import Gazetteer
+
+            for entity in Gazetteer.load(Path(gazetteer)).entities.values():
+                kind = GAZETTEER_KINDS.get(entity.cls)
+                if kind:
+                    names.extend((surface, kind) for surface in (entity.label, *entity.aliases))
+        self._set_names(names)
+
+    def __call__(self, text: str) -> Doc:
+        chars = list(text)
+        doc = Doc(self.vocab, words=chars, spaces=[False] * len(chars))
+        if chars:
+            doc.from_array([TAG, LEMMA, NORM], self.features(text))
+        return doc
+
+    def features(self, text: str) -> numpy.ndarray:
+        base = super().features(text)
+        n = len(text)
+        best = [0] * n
+        marks = ["-"] * n
+        if self._names is not None:
+            for last, (length, kind) in self._names.iter(text):
+                first = last - length + 1
+                for i in range(first, last + 1):
+                    if length > best[i]:
+                        best[i] = length
+                        marks[i] = kind + ("B" if i == first else "E" if i == last else "I")
+        out = numpy.zeros((n, 3), dtype="uint64")
+        out[:, :2] = base
+        for i in range(n):
+            out[i, 2] = get_string_id(marks[i])
+        return out
+
+    def to_disk(self, path, *, exclude=()) -> None:
+        super().to_disk(path, exclude=exclude)
+        with gzip.open(Path(path) / GAZETTEER_FILE, "wt", encoding="utf-8", compresslevel=9) as out:
+            out.write("\n".join(f"{n}\t{k}" for n, k in self.names))
+
+    def from_disk(self, path, *, exclude=()) -> "CharTokenizerV2":
+        super().from_disk(path, exclude=exclude)
+        with gzip.open(Path(path) / GAZETTEER_FILE, "rt", encoding="utf-8") as src:
+            self._set_names(tuple(line.split("\t")) for line in src.read().split("\n") if "\t" in line)
+        return self
+
+    def to_bytes(self, *, exclude=()) -> bytes:
+        return srsly.msgpack_dumps({"words": self.words, "names": self.names})
+
+    def from_bytes(self, data: bytes, *, exclude=()) -> "CharTokenizerV2":
+        msg = srsly.msgpack_loads(data)
+        self._set_words(msg["words"])
+        self._set_names([tuple(x) for x in msg["names"]])
+        return self
+
+
+@registry.tokenizers("kg.char_tokenizer.v2")
+def create_char_tokenizer_v2():
+    def make(nlp: Language) -> CharTokenizerV2:
+        return CharTokenizerV2(nlp.vocab)
+
+    return make
+
+
 # --- loading and storing the model ---------------------------------------------------------------------------
 
 
@@ -211,6 +318,8 @@ class StatisticalNer:
     def __call__(self, doc: Doc) -> Doc:
         kept = [(e.start_char, e.end_char, e.label_, e.kb_id_) for e in doc.ents]
         taken = {i for start, end, *_ in kept for i in range(start, end)}
+        org_ends = {end for start, end, label in self.spans(doc.text) if label == "ORG"}
+        org_ends |= {end for _, end, cls, _ in kept if cls in ORG_CLASSES}
         added = []
         for start, end, label in _join_surnames(self.spans(doc.text)):
             if label == "PER":
@@ -218,6 +327,10 @@ class StatisticalNer:
             text = doc.text[start:end]
             if len(text.strip()) < MIN_LENGTH.get(label, 2) or any(i in taken for i in range(start, end)):
                 continue
+            if label == "LOC" and len(text) == 2 and all(c in COUNTRY_ABBREVIATIONS for c in text):
+                continue  # 中美, 欧美: two countries (中美贸易), not a place
+            if label == "ORG" and start in org_ends:
+                continue  # 报道组 of 市委报道组: a unit of the organisation just before, not a name of its own
             added.append((start, end, ontology_class(label, text.strip()), canonical_key(text)))
         if not added:
             return doc
@@ -240,6 +353,10 @@ def _snap_person(doc: Doc, start: int, end: int) -> tuple[int, int]:
     span = doc.char_span(start, end, alignment_mode="expand")
     if span is None:
         return start, end
+    before = doc[span.start - 1] if span.start > 0 else None
+    if (end - start == 2 and before is not None and span[0].idx == start and before.text in SURNAMES
+            and not before.whitespace_ and (span.start == 1 or not _is_han(doc.text[start - 2]))):
+        return start - 1, end  # a surname the segmenter cut off after a space or punctuation: ■ 金 林杰
     first, last = span[0].idx, span[-1].idx + len(span[-1].text)
     if end - start == 1 and len(span[0].text) == 1 and span.end < len(doc):
         given = doc[span.end]
