@@ -77,9 +77,9 @@ MUST = [
     # places
     ("记者来到[浙江|Province][义乌|City]采访。", ("义乌", "locatedIn", "浙江")),
     ("客商在[浙江|Province][义乌国际商贸城|Facility]挑选饰品，[义乌|City]很热闹。", ("义乌", "locatedIn", "浙江")),
-    ("[义乌国际商贸城|Facility]人头攒动。", ("义乌国际商贸城", "locatedIn", "义乌")),
+    ("[义乌国际商贸城|Facility]人头攒动，[义乌|City]的客商多了。", ("义乌国际商贸城", "locatedIn", "义乌")),
     # a name that opens with a place and a place inside it lies in the inner one
-    ("[金华兰溪新港码头|Facility]今天开港。", ("金华兰溪新港码头", "locatedIn", "兰溪")),
+    ("[金华兰溪新港码头|Facility]今天开港，[兰溪|County]企业受益。", ("金华兰溪新港码头", "locatedIn", "兰溪")),
     ("位于[绍兴|City][柯桥区|County]的[兴发化纤公司|Company]订单饱满。", ("兴发化纤公司", "locatedIn", "柯桥区")),
     ("位于[绍兴|City][柯桥区|County]的[兴发化纤公司|Company]订单饱满。", ("柯桥区", "locatedIn", "绍兴")),
     ("[速卖通|Platform]、[亚马逊|Platform]等平台纷纷落户[义乌|City]。", ("亚马逊", "locatedIn", "义乌")),
@@ -139,6 +139,8 @@ MUST_NOT = [
     ("[金华兰溪新港码头|Facility]今天开港。", ("金华兰溪新港码头", "locatedIn", "金华")),
     # the gazetteer states only the province: a county-level city is not put under its prefecture
     ("[金华|City]和[义乌|City]的企业都来了。", ("义乌", "locatedIn", "金华")),
+    # a site named after a place the article never names on its own: the name alone does not state where it is
+    ("[义乌国际商贸城|Facility]人头攒动。", ("义乌国际商贸城", "locatedIn", "义乌")),
     # an informal region is not stated as part of its province
     ("[浙南|Region]和[浙江|Province]各地都在忙。", ("浙南", "locatedIn", "浙江")),
 ]

@@ -14,7 +14,8 @@ Rule kinds:
   the subject: 浙江义乌). A template without ``{s}`` takes the nearest mention of a subject class in the sentence (the
   one before the object if there is one). Mentions listed with the bound one (A、B和C) get the same relation.
 - ``name``: the subject's own name holds the object. ``part: prefix`` (义乌国际商贸城 -> 义乌) or ``part: endpoints``
-  (义乌—宁波海铁联运 -> 义乌 and 宁波; ``property`` for the first end, ``property_end`` for the last).
+  (义乌—宁波海铁联运 -> 义乌 and 宁波; ``property`` for the first end, ``property_end`` for the last). ``named: true``
+  takes only objects the article also names on their own (满洲里口岸 alone does not make 满洲里 a topic).
 - ``hierarchy``: the gazetteer names the object as the subject's parent and the article mentions both.
 - ``byline``: the article's authors work for its publisher, when the text names both.
 """
@@ -84,6 +85,7 @@ class Rule:
     property_end: str | None = None
     through: bool = False             # a subject named after a place stands for that place (浙江+义乌国际商贸城)
     inverse: bool = False             # name rules: the thing found in the name is the subject (X管委会 runs X)
+    named: bool = False               # name rules: the object must be named on its own somewhere in the article
     confidence: float = 0.8
     compiled: tuple[tuple[re.Pattern, bool], ...] = field(default=(), compare=False, repr=False)
 
@@ -155,7 +157,7 @@ def parse_rule(raw: dict, path: Path | str = "<rule>") -> Rule:
         gap=raw.get("gap", 2), span=raw.get("span", 16), role=bool(raw.get("role", False)),
         across=bool(raw.get("across", False)), closest=bool(raw.get("closest", False)),
         part=raw.get("part", "prefix"), property_end=raw.get("property_end"), inverse=bool(raw.get("inverse", False)),
-        through=bool(raw.get("through", False)),
+        through=bool(raw.get("through", False)), named=bool(raw.get("named", False)),
         confidence=raw.get("confidence", 0.8),
     )
 
@@ -362,12 +364,15 @@ _DASH = re.compile(r"\s*[—–\-－~至]+\s*")
 
 def _name(rule: Rule, mentions: list[Mention], resolve: Lookup) -> Iterator[Relation]:
     done = set()
+    named = {m.entity.key for m in mentions}   # what the article names on its own
     for m in mentions:
         entity = m.entity
         if not rule.subject_ok(entity.cls) or entity.key in done:
             continue
         done.add(entity.key)
         found = _PARTS[rule.part](rule, m.text, resolve)
+        if rule.named:
+            found = [(prop, other) for prop, other in found if other.key in named]
         evidence = replace(m.provenance, rule=rule.id, confidence=rule.confidence)
         for prop, other in found:
             if other.key != entity.key:
