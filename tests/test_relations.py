@@ -150,6 +150,8 @@ MUST_NOT = [
     ("[恒达公司|Company]去年在越南建厂，该公司订单饱满。", "该公司", "恒达公司"),
     ("[浙江|Province]外贸回暖，全省出口增长。", "全省", "浙江"),
     ("[金华|City]全市进出口增长。", "全市", "金华"),
+    # 我市 is the writer's own city, the one the article names most, not the one named last
+    ("[义乌|City]商户多，[义乌|City]订单也多，[丽水|City]同样不少。我市出口增长。", "我市", "义乌"),
     # a clause-initial head alone refers back too; the nearest of its kind whose name ends with the head comes first
     ("[金义片区|Zone]与[义乌综保区|Zone]协同发展。2025年，片区推出新政。", "片区", "金义片区"),
     ("[好运达|Platform]上线一年。截至6月，平台注册商户超2万家。", "平台", "好运达"),

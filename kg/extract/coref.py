@@ -1,13 +1,15 @@
 """Anaphors: words that stand for an entity the article named before (该公司, 全省, 我市, a clause-initial 片区).
 
 Each one becomes a Mention of the entity it refers to: the nearest one named before it whose class fits the word,
-preferring one whose own name ends with the same head (片区 -> 金义片区). These mentions feed the relation rules and the
+preferring one whose own name ends with the same head (片区 -> 金义片区); 我市 and 本省 are the writer's own place, the
+one of their class the article names most. These mentions feed the relation rules and the
 observation subjects only; they are not names of the entity, so they never reach the graph's labels.
 The words are data: ``ontology/rules/anaphora.yml``.
 """
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +21,7 @@ from kg.records import Article, Mention, Provenance, Sentence
 from kg.vocab import ENTITY_CLASSES, coarse
 
 RULE = "coref"
+HOME = ("我", "本")   # 我市, 本省: the writer's own place, not the one named last
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
@@ -74,11 +77,23 @@ def resolve_anaphors(article: Article, mentions: list[Mention], sentence_at: Cal
             # 金华全市 is still 金华; but 安全区, 自我市 are words of their own: only after a name or a function word
             if not any(m.end == start for m in ordered):
                 continue
-        antecedent = _antecedent(ordered, start, head, classes)
+        if found.group("prefix") in HOME:
+            antecedent = _home(ordered, classes)
+        else:
+            antecedent = _antecedent(ordered, start, head, classes)
         if antecedent is None:
             continue
         prov = Provenance(article.doc_id, sentence_at(start), rule=RULE, confidence=0.7, reported_on=article.date)
         yield Mention(antecedent.entity, start, end, text[start:end], prov)
+
+
+def _home(ordered: list[Mention], classes: frozenset[str]) -> Mention | None:
+    """我市, 本省: the writer's own place, the one of these classes the article names most (the first on a tie)."""
+    fitting = [m for m in ordered if m.entity.cls in classes or coarse(m.entity.cls) in classes]
+    if not fitting:
+        return None
+    counts = Counter(m.entity.key for m in fitting)
+    return max(fitting, key=lambda m: (counts[m.entity.key], -fitting.index(m)))
 
 
 def _antecedent(ordered: list[Mention], at: int, head: str, classes: frozenset[str]) -> Mention | None:
