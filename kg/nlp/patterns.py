@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import cached_property
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -216,7 +217,7 @@ class HeadPatterns:
         return any(text[pos - n:pos] in self.stop_words and (pos - n) in starts
                    for n in range(2, min(self._longest_stop, pos) + 1))
 
-    @property
+    @cached_property
     def _longest_stop(self) -> int:
         return max((len(w) for w in self.stop_words), default=1)
 
@@ -244,7 +245,7 @@ class HeadPatterns:
             return (start, h) if len(inner) >= 4 else None
         return start, e
 
-    @property
+    @cached_property
     def _head_words(self) -> frozenset[str]:
         return frozenset(head for head, _ in self.heads)
 
@@ -308,7 +309,7 @@ class HeadPatterns:
                 yield Candidate(m.start(), m.end(), "Person", rule)
 
     def _ends_cue(self, text: str, i: int) -> bool:
-        return any(text.endswith(cue, 0, i) for cue in self.persons.before)
+        return text.endswith(self.persons.before, 0, i)
 
     def _person_names(self, doc: Doc) -> Iterator[tuple[str, str]]:
         p = self.persons
@@ -316,7 +317,7 @@ class HeadPatterns:
         for t in doc:
             w = t.text
             # a role or byline word, then one or more names separated by spaces or 、
-            cue = next((c for c in p.before if w.endswith(c)), None)
+            cue = next((c for c in p.before if w.endswith(c)), None) if w.endswith(p.before) else None
             if cue is not None:
                 j = t.i + 1
                 while j < len(doc):
