@@ -82,6 +82,7 @@ MUST = [
     ("[金华兰溪新港码头|Facility]今天开港，[兰溪|County]企业受益。", ("金华兰溪新港码头", "locatedIn", "兰溪")),
     ("位于[绍兴|City][柯桥区|County]的[兴发化纤公司|Company]订单饱满。", ("兴发化纤公司", "locatedIn", "柯桥区")),
     ("位于[绍兴|City][柯桥区|County]的[兴发化纤公司|Company]订单饱满。", ("柯桥区", "locatedIn", "绍兴")),
+    ("同在[永康|City]做[五金|Industry]生意的[恒达工贸有限公司|Company]也接到了订单。", ("恒达工贸有限公司", "locatedIn", "永康")),
     ("[速卖通|Platform]、[亚马逊|Platform]等平台纷纷落户[义乌|City]。", ("亚马逊", "locatedIn", "义乌")),
     ("上周在[曼谷|City]举办了[义乌五金展|Event]。", ("义乌五金展", "locatedIn", "曼谷")),
     ("[浙江|Province]和[宁波|City]的企业都来了。", ("宁波", "locatedIn", "浙江")),
