@@ -39,6 +39,11 @@ MUST_MATCH = [
     ("新的仓库已经投用。张建国摄", "张建国", "Person"),
     ("公司总经理刘海涛说，订单排到了明年。", "刘海涛", "Person"),
     ("来自埃及的客商阿米尔正在挑选灯具。", "阿米尔", "Person"),
+    # a name the segmenter cuts up or glues to the next word, after a role word
+    ("工贸公司总经理周海华喜上眉梢。", "周海华", "Person"),
+    ("市委书记李一飞带领团队调研。", "李一飞", "Person"),
+    ("公司总经理王强称订单已排满。", "王强", "Person"),
+    ("公司总经理王强在现场指挥。", "王强", "Person"),
     # Latin-script platforms and brands
     ("很多商户通过Temu平台销售。", "Temu", "Platform"),
     # a stop word the segmenter cuts into pieces still stops a name; a period of time is no part of one

@@ -11,6 +11,7 @@ Every finder is a generator over a Doc yielding ``Candidate`` records; nothing h
 """
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 from functools import cached_property
@@ -325,8 +326,10 @@ class HeadPatterns:
                     if name in ("：", ":", "、") or not name.strip():
                         j += 1
                         continue
-                    if not self.looks_like_name(name, strong=True):
-                        break
+                    if not self.looks_like_name(name, strong=True) or len(name) == 2:
+                        name = self._cut_name(doc, j)
+                        if name is None:
+                            break
                     yield name, f"person:{cue}"
                     if not (doc[j].whitespace_ or (j + 1 < len(doc) and doc[j + 1].text in ("、", " ", "\u3000"))):
                         break
@@ -342,6 +345,27 @@ class HeadPatterns:
                 name = name.removeprefix("记者").removeprefix("通讯员")
                 if self.looks_like_name(name, strong=True):
                     yield name, "person:dateline"
+
+    def _cut_name(self, doc: Doc, j: int) -> str | None:
+        """A name the segmenter cut up or glued after a role word (周|海华, 李一|飞, 王|强称) -> the surname and two
+        characters, or one when a word that follows names (说, 称, 在) comes next."""
+        text = text_of(doc)
+        start = doc[j].idx
+        ends = {t.idx + len(t.text) for t in doc[j:j + 3]}
+        follows = text.startswith(self._after_name, start + 2)
+        if start + 3 in ends and not follows and is_han(text[start + 2:start + 3]):
+            name = text[start:start + 3]
+            if self.looks_like_name(name, strong=False):
+                return name
+        name = text[start:start + 2]
+        if (start + 2 in ends or follows) and self.looks_like_name(name, strong=False):
+            return name
+        return None
+
+    @functools.cached_property
+    def _after_name(self) -> tuple[str, ...]:
+        """Words that follow a name: the cues after names and the stop words."""
+        return tuple(self.persons.after) + tuple(self.stop_words)
 
     def looks_like_name(self, w: str, *, strong: bool) -> bool:
         """A Chinese name (surname + one or two characters) or, after a strong cue, a transliterated one."""
