@@ -2,6 +2,8 @@
 
     .venv/bin/python bench/run.py                 # defaults: 300 articles, 1M-triple SPARQL graph
     .venv/bin/python bench/run.py --articles 100 --triples 200000   # a quick run
+    .venv/bin/python bench/run.py --articles 80 --stages-only       # per-stage throughput only (no builds, no SPARQL)
+    .venv/bin/python bench/run.py --no-model                        # rules and gazetteer only, as `kg build --no-model`
 
 Prints a table and writes bench/results/latest.json (with the machine description). Timing goals are read off these
 figures; no test asserts a wall-clock time.
@@ -37,7 +39,7 @@ def timed(fn, *args, **kwargs):
     return result, time.perf_counter() - start
 
 
-def stage_throughput(corpus: Path) -> dict:
+def stage_throughput(corpus: Path, *, statistical: bool = True) -> dict:
     from kg.extract import Extractor
     from kg.graph.rdf import extraction_triples
     from kg.graph.store import GraphStore
@@ -45,13 +47,18 @@ def stage_throughput(corpus: Path) -> dict:
     from kg.nlp.pipeline import load_pipeline
     from kg.records import Article
 
-    nlp, startup = timed(load_pipeline)
+    nlp, startup = timed(lambda: load_pipeline(statistical=statistical))
     extractor = Extractor.load(nlp.get_pipe("kg_entities").gazetteer)
     articles, t_ingest = timed(lambda: [a for a in read_articles([str(corpus)]) if isinstance(a, Article)])
     chars = sum(len(a.text) for a in articles)
     segmenter = nlp.tokenizer.pkuseg_seg
     _, t_segment = timed(lambda: [segmenter.cut(a.text) for a in articles])
-    docs, t_nlp = timed(lambda: list(nlp.pipe(a.text for a in articles)))
+    # the pipeline one step at a time, so each component's share shows: make_doc is the segmenter behind spaCy's Doc
+    docs, t_doc = timed(lambda: [nlp.make_doc(a.text) for a in articles])
+    t_components = {}
+    for name, component in nlp.pipeline:
+        docs, t_components[name] = timed(lambda: [component(d) for d in docs])
+    t_nlp = t_doc + sum(t_components.values())
     extractions, t_extract = timed(lambda: [extractor(d, a) for d, a in zip(docs, articles)])
     with tempfile.TemporaryDirectory() as tmp:
         store = GraphStore(Path(tmp))
@@ -69,6 +76,7 @@ def stage_throughput(corpus: Path) -> dict:
         "articles": len(articles), "chars": chars, "triples": triples, "startup_s": startup,
         "chars_per_s": {
             "ingest": chars / t_ingest, "segmentation_only": chars / t_segment, "nlp_pipeline": chars / t_nlp,
+            "  make_doc": chars / t_doc, **{f"  {name}": chars / t for name, t in t_components.items()},
             "extraction": chars / t_extract, "store_and_turtle": chars / t_store, "whole_build": chars / whole,
         },
         "whole_vs_segmentation": (chars / whole) / (chars / t_segment),
@@ -76,12 +84,12 @@ def stage_throughput(corpus: Path) -> dict:
     }
 
 
-def cli_build(corpus: Path, jobs: int) -> dict:
+def cli_build(corpus: Path, jobs: int, *, statistical: bool = True) -> dict:
     """One whole `kg build` in a fresh process: wall time and that process tree's peak memory."""
     with tempfile.TemporaryDirectory() as tmp:
         cmd = [sys.executable, "-c",
                "import resource,sys,time; from kg.build import build; t=time.perf_counter();"
-               f"r=build([{str(corpus)!r}], {tmp!r}, jobs={jobs}, explorer=False);"
+               f"r=build([{str(corpus)!r}], {tmp!r}, jobs={jobs}, explorer=False, statistical={statistical});"
                "print(time.perf_counter()-t, r.chars, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,"
                " resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"]
         out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout.split()
@@ -180,20 +188,26 @@ def main() -> None:
     parser.add_argument("--triples", type=int, default=1_000_000)
     parser.add_argument("--repeats", type=int, default=9)
     parser.add_argument("--out", type=Path, default=HERE / "results" / "latest.json")
+    parser.add_argument("--no-model", dest="statistical", action="store_false",
+                        help="leave out the statistical NER layer, as `kg build --no-model`")
+    parser.add_argument("--stages-only", action="store_true",
+                        help="per-stage throughput only: no whole builds, no SPARQL (a quick run while tuning)")
     args = parser.parse_args()
 
-    result = {"machine": machine(), "when": time.strftime("%Y-%m-%d %H:%M")}
+    result = {"machine": machine(), "when": time.strftime("%Y-%m-%d %H:%M"), "statistical": args.statistical}
     with tempfile.TemporaryDirectory() as tmp:
         small, large = Path(tmp) / "small", Path(tmp) / "large"
         generate(args.articles, small)
-        generate(args.articles * 2, large, seed=11)
-        result["stages"] = stage_throughput(small)
-        result["build"] = [cli_build(large, 1), cli_build(large, 2)]
-        result["build_speedup_2_jobs"] = result["build"][0]["seconds"] / result["build"][1]["seconds"]
-        result["memory_growth"] = {"articles": [args.articles, args.articles * 2],
-                                   "peak_rss_mb": [cli_build(small, 1)["peak_rss_mb_main"],
-                                                   result["build"][0]["peak_rss_mb_main"]]}
-        result["sparql"] = sparql_latency(small, args.triples, args.repeats)
+        result["stages"] = stage_throughput(small, statistical=args.statistical)
+        if not args.stages_only:
+            generate(args.articles * 2, large, seed=11)
+            result["build"] = [cli_build(large, 1, statistical=args.statistical),
+                               cli_build(large, 2, statistical=args.statistical)]
+            result["build_speedup_2_jobs"] = result["build"][0]["seconds"] / result["build"][1]["seconds"]
+            result["memory_growth"] = {"articles": [args.articles, args.articles * 2],
+                                       "peak_rss_mb": [cli_build(small, 1, statistical=args.statistical)[
+                                           "peak_rss_mb_main"], result["build"][0]["peak_rss_mb_main"]]}
+            result["sparql"] = sparql_latency(small, args.triples, args.repeats)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, indent=1, ensure_ascii=False), encoding="utf-8")
     print(report(result))
@@ -202,10 +216,13 @@ def main() -> None:
 def report(r: dict) -> str:
     s = r["stages"]
     lines = [f"machine: {r['machine']}", "",
-             f"corpus: {s['articles']} synthetic articles, {s['chars']} chars; pipeline start-up {s['startup_s']:.1f} s",
+             f"corpus: {s['articles']} synthetic articles, {s['chars']} chars; pipeline start-up {s['startup_s']:.1f} s"
+             + ("" if r.get("statistical", True) else " (no statistical NER)"),
              "stage                 chars/s"]
     lines += [f"  {k:<20}{v:>10,.0f}" for k, v in s["chars_per_s"].items()]
     lines.append(f"whole build / segmentation alone: {s['whole_vs_segmentation']:.2f} (goal >= 0.5)")
+    if "build" not in r:
+        return "\n".join(lines)
     for b in r["build"]:
         lines.append(f"kg build --jobs {b['jobs']}: {b['seconds']:.1f} s, {b['chars_per_s']:,.0f} chars/s, "
                      f"peak RSS main {b['peak_rss_mb_main']:.0f} MB, largest worker {b['peak_rss_mb_worker']:.0f} MB")
