@@ -74,6 +74,9 @@ MUST = [
     ("[义乌—宁波海铁联运|Route]今年运量大增。", ("义乌—宁波海铁联运", "departsFrom", "义乌")),
     ("[义乌—宁波海铁联运|Route]今年运量大增。", ("义乌—宁波海铁联运", "destination", "宁波")),
     ("[新开的航线|Route]连通[东南亚|Region]多个港口。", ("新开的航线", "connects", "东南亚")),
+    # a sentence that names no service: the one the article is about (named most)
+    ("“[金甬欧|Route]”班列今天开行。[金甬欧|Route]运量大增。目前已开通6条线路，目的地包括[波兰|Country]和[德国|Country]。",
+     ("金甬欧", "destination", "德国")),
     # places
     ("记者来到[浙江|Province][义乌|City]采访。", ("义乌", "locatedIn", "浙江")),
     ("客商在[浙江|Province][义乌国际商贸城|Facility]挑选饰品，[义乌|City]很热闹。", ("义乌", "locatedIn", "浙江")),
@@ -116,6 +119,8 @@ MUST_NOT = [
     ("[X9001次|Route]开往[波兰|Country][华沙|City]的班列已经启程。", ("X9001次", "destination", "波兰")),
     # a place in a relative clause is not where the train leaves from
     ("[中欧班列|Route]从[义乌|City]附近的[金华南站|Facility]出发。", ("中欧班列", "departsFrom", "义乌")),
+    # a flight is no freight train: 前往 alone does not give the article's service a destination
+    ("[金甬欧|Route]运量大增。一架货机即将从[义乌机场|Facility]起飞，前往[大阪|City]。", ("金甬欧", "destination", "大阪")),
     # a comma ends the clause a cue may reach over
     ("[中欧班列|Route]开行顺利，[义乌|City]经济向好。", ("中欧班列", "via", "义乌")),
     # a country never goes under its province by the gazetteer, nor anything into the country implicitly

@@ -8,7 +8,8 @@ Rule kinds:
   ``span`` characters within the clause, no mention), ``*`` the same but mentions allowed, anything else stands for
   itself; a leading ``^`` anchors the template at the start of a clause (a few words such as 今年 may come first), for
   the topic a clause goes on about; ``across: true`` lets gaps cross commas; ``closest: true`` keeps the object only
-  when no other mention of the object's classes stands between it and the subject. ``where`` is a shorthand for
+  when no other mention of the object's classes stands between it and the subject; ``topic: true`` gives a sentence
+  that names no subject the article's topic (the entity of a subject class it names most). ``where`` is a shorthand for
   the common templates: ``before`` (cue right before the object), ``after`` (right after it), ``between`` (subject,
   cue, object in one clause), ``between-reversed`` (object, cue, subject) and ``adjacent`` (object written right before
   the subject: 浙江义乌). A template without ``{s}`` takes the nearest mention of a subject class in the sentence (the
@@ -22,6 +23,7 @@ Rule kinds:
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -86,6 +88,7 @@ class Rule:
     through: bool = False             # a subject named after a place stands for that place (浙江+义乌国际商贸城)
     inverse: bool = False             # name rules: the thing found in the name is the subject (X管委会 runs X)
     named: bool = False               # name rules: the object must be named on its own somewhere in the article
+    topic: bool = False               # a sentence without a subject takes the article's topic (the one named most)
     confidence: float = 0.8
     compiled: tuple[tuple[re.Pattern, bool], ...] = field(default=(), compare=False, repr=False)
 
@@ -158,6 +161,7 @@ def parse_rule(raw: dict, path: Path | str = "<rule>") -> Rule:
         across=bool(raw.get("across", False)), closest=bool(raw.get("closest", False)),
         part=raw.get("part", "prefix"), property_end=raw.get("property_end"), inverse=bool(raw.get("inverse", False)),
         through=bool(raw.get("through", False)), named=bool(raw.get("named", False)),
+        topic=bool(raw.get("topic", False)),
         confidence=raw.get("confidence", 0.8),
     )
 
@@ -174,8 +178,9 @@ def extract_relations(
     masks = [(group, *_mask(group)) for group in by_sentence.values()]
     for rule in rules:
         if rule.kind == "pattern":
+            topic = _topic(rule, mentions) if rule.topic else None
             for group, masked, at in masks:
-                yield from _pattern(rule, group, masked, at, in_text)
+                yield from _pattern(rule, group, masked, at, in_text, topic)
         elif rule.kind == "name":
             yield from _name(rule, mentions, resolve)
         elif rule.kind == "hierarchy":
@@ -258,7 +263,7 @@ def _name_head(m: Mention, resolve: Lookup) -> Entity | None:
 
 
 def _pattern(rule: Rule, group: list[Mention], masked: str, at: list[int | None],
-             resolve: Lookup | None = None) -> Iterator[Relation]:
+             resolve: Lookup | None = None, topic: Mention | None = None) -> Iterator[Relation]:
     objects = [o for o, m in enumerate(group) if at[o] is not None and rule.object_ok(m.entity.cls)]
     if not objects:
         return
@@ -282,16 +287,20 @@ def _pattern(rule: Rule, group: list[Mention], masked: str, at: list[int | None]
                 for match in regex.finditer(text):
                     s_at = match.start("s") if "s" in regex.groupindex else -1
                     subj = mention_at[s_at] if s_at >= 0 else _nearest_subject(rule, group, o, match.start())
-                    if subj is None:
+                    if subj is None and topic is None:
                         continue
-                    if rule.closest and _between(rule, group, masked, o, subj):
+                    if subj is not None and rule.closest and _between(rule, group, masked, o, subj):
                         continue
                     role = match.group("cue") if rule.role and "cue" in regex.groupindex else None
                     evidence = replace(group[o].provenance, rule=rule.id, confidence=rule.confidence, role=role)
-                    for s in _conjuncts(masked, subj, group, rule.subject_ok):
-                        subject = group[s].entity
-                        if rule.through and resolve is not None:
-                            subject = _name_head(group[s], resolve) or subject
+                    if subj is None:     # the sentence leaves the subject implicit: the article's topic
+                        takers = [topic.entity]
+                        evidence = replace(evidence, confidence=round(rule.confidence * 0.8, 3))
+                    else:
+                        listed = [group[s] for s in _conjuncts(masked, subj, group, rule.subject_ok)]
+                        through = rule.through and resolve is not None
+                        takers = [(through and _name_head(m, resolve)) or m.entity for m in listed]
+                    for subject in takers:
                         for t in _conjuncts(masked, o, group, rule.object_ok):
                             if subject.key != group[t].entity.key:
                                 yield Relation(subject.key, rule.property, group[t].entity.key, evidence)
@@ -305,6 +314,13 @@ def _between(rule: Rule, group: list[Mention], masked: str, o: int, s: int) -> b
     return any(ord(c) - _SLOT0 not in listed and rule.object_ok(group[ord(c) - _SLOT0].entity.cls)
                and group[ord(c) - _SLOT0].entity.key != group[o].entity.key
                for c in masked[lo + 1:hi] if _is_slot(c))
+
+
+def _topic(rule: Rule, mentions: list[Mention]) -> Mention | None:
+    """What the article is about among the rule's subject classes: the entity it names most (the first on a tie)."""
+    fitting = [m for m in mentions if rule.subject_ok(m.entity.cls)]
+    counts = Counter(m.entity.key for m in fitting)
+    return max(fitting, key=lambda m: (counts[m.entity.key], -fitting.index(m)), default=None)
 
 
 def _nearest_subject(rule: Rule, group: list[Mention], o: int, at: int) -> int | None:
