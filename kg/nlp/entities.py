@@ -18,7 +18,7 @@ from spacy.tokens import Doc, Span
 from kg.nlp.align import split_at
 from kg.nlp.canonical import canonical_key, short_forms, surface_key
 from kg.nlp.gazetteer import Gazetteer
-from kg.nlp.patterns import ONE_PLACE, HeadPatterns
+from kg.nlp.patterns import ONE_PLACE, HeadPatterns, token_bounds
 from kg.nlp.text import fold, text_of
 from kg.paths import ontology_dir
 from kg.vocab import coarse
@@ -59,7 +59,8 @@ class EntityFinder:
 
     def __call__(self, doc: Doc) -> Doc:
         folded = fold(text_of(doc))
-        edges = {t.idx for t in doc} | {t.idx + len(t.text) for t in doc}
+        starts, ends, _ = token_bounds(doc)
+        edges = set(starts) | set(ends)
         # a match that begins inside one word and ends inside another is not a name (资兴 in 投资|兴业)
         found = [(m.start, m.end, m.entity.cls, m.entity.key, GAZETTEER)
                  for m in self.gazetteer.find(folded) if m.start in edges or m.end in edges]

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
+from spacy.attrs import IDX, LENGTH, SPACY
 from spacy.tokens import Doc
 
 from kg.errors import DataError
@@ -109,8 +110,9 @@ class HeadPatterns:
     def find_heads(self, doc: Doc, *, places: dict[int, int] | None = None,
                    countries: set[tuple[int, int]] | None = None) -> Iterator[Candidate]:
         text = text_of(doc)
-        ends = {t.idx + len(t.text) for t in doc}
-        starts = {t.idx: t.i for t in doc}
+        token_starts, token_ends, _ = token_bounds(doc)
+        ends = set(token_ends)
+        starts = {start: i for i, start in enumerate(token_starts)}
         token_at = _token_index(doc)
         # towns first: a town found by its head is a place for the names around it (建德市下涯镇工业功能区)
         places = dict(places or {})
@@ -315,12 +317,12 @@ class HeadPatterns:
     def _person_names(self, doc: Doc) -> Iterator[tuple[str, str]]:
         p = self.persons
         text = text_of(doc)
-        for t in doc:
-            w = t.text
+        for i, (start, end, _) in enumerate(zip(*token_bounds(doc))):
+            w = text[start:end]
             # a role or byline word, then one or more names separated by spaces or 、
             cue = next((c for c in p.before if w.endswith(c)), None) if w.endswith(p.before) else None
             if cue is not None:
-                j = t.i + 1
+                j = i + 1
                 while j < len(doc):
                     name = doc[j].text
                     if name in ("：", ":", "、") or not name.strip():
@@ -335,8 +337,8 @@ class HeadPatterns:
                         break
                     j += 1
             # a name, then a cue after it (摄, 说, 表示)
-            if self.looks_like_name(w, strong=False) and t.i + 1 < len(doc):
-                nxt = doc[t.i + 1].text
+            if self.looks_like_name(w, strong=False) and i + 1 < len(doc):
+                nxt = doc[i + 1].text
                 if any(nxt.startswith(c) for c in p.after):
                     yield w, "person:after"
         # dateline credits: …电 (A B) / …讯 (记者 A)
@@ -393,11 +395,17 @@ def _is_name_word(text: str) -> bool:
     return not any(ch.isdigit() for ch in text) or any(ch.isascii() and ch.isalpha() for ch in text)
 
 
+def token_bounds(doc: Doc) -> tuple[list[int], list[int], list[int]]:
+    """Each token's start and end offset and whether a space follows it (1 or 0), read in one call: iterating a Doc
+    makes a Token object per token, which the matchers' loops paid for on every pass."""
+    starts, lengths, spaces = doc.to_array([IDX, LENGTH, SPACY]).T.tolist() if len(doc) else ([], [], [])
+    return starts, [s + n for s, n in zip(starts, lengths)], spaces
+
+
 def _token_index(doc: Doc) -> list[int]:
-    """For each character offset, the index of the token holding it."""
+    """For each character offset, the index of the token holding it (a token holds the space after it)."""
     index = [0] * (len(text_of(doc)) + 1)
-    for t in doc:
-        for k in range(t.idx, t.idx + len(t.text) + len(t.whitespace_)):
-            index[k] = t.i
+    for i, (start, end, space) in enumerate(zip(*token_bounds(doc))):
+        index[start:end + space] = [i] * (end + space - start)
     index[len(text_of(doc))] = len(doc) - 1 if len(doc) else 0
     return index
