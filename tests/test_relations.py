@@ -109,6 +109,9 @@ MUST = [
      ("信用监管机制", "appliesTo", "兰溪")),
     ("[兰溪|County]发展很快。去年，全县推行[容缺受理|Policy]，企业跑一次就能办成。", ("容缺受理", "appliesTo", "兰溪")),
     ("在[跨境电商|Policy]方面，[宁波|City]推出了一系列便利举措。", ("跨境电商", "appliesTo", "宁波")),
+    # a policy launched in a sentence that names no place: the place the article is about
+    ("[柯桥区|County]青年创业热情高，[柯桥区|County]人才多。今年还推出了[创业担保贷款|Policy]。",
+     ("创业担保贷款", "appliesTo", "柯桥区")),
     # names listed in quotes without a conjunction: “A”“B”和C
     ("全年，[浙江|Province]落实“[以旧换新|Policy]”“[设备更新|Policy]”和[稳外贸政策|Policy]。", ("设备更新", "appliesTo", "浙江")),
     ("全年，[浙江|Province]落实“[以旧换新|Policy]”“[设备更新|Policy]”和[稳外贸政策|Policy]。", ("稳外贸政策", "appliesTo", "浙江")),

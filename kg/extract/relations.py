@@ -8,8 +8,9 @@ Rule kinds:
   ``span`` characters within the clause, no mention), ``*`` the same but mentions allowed, anything else stands for
   itself; a leading ``^`` anchors the template at the start of a clause (a few words such as 今年 may come first), for
   the topic a clause goes on about; ``across: true`` lets gaps cross commas; ``closest: true`` keeps the object only
-  when no other mention of the object's classes stands between it and the subject; ``topic: true`` gives a sentence
-  that names no subject the article's topic (the entity of a subject class it names most). ``where`` is a shorthand for
+  when no other mention of the object's classes stands between it and the subject; ``topic: true`` gives a template
+  without ``{s}`` the article's topic as subject (the entity of a subject class it names most), and only where nothing
+  of the subject's classes stands before the object in the sentence. ``where`` is a shorthand for
   the common templates: ``before`` (cue right before the object), ``after`` (right after it), ``between`` (subject,
   cue, object in one clause), ``between-reversed`` (object, cue, subject) and ``adjacent`` (object written right before
   the subject: 浙江义乌). A template without ``{s}`` takes the nearest mention of a subject class in the sentence (the
@@ -86,7 +87,7 @@ class Rule:
     part: str = "prefix"
     property_end: str | None = None
     through: bool = False             # a subject named after a place stands for that place (浙江+义乌国际商贸城)
-    inverse: bool = False             # name rules: the thing found in the name is the subject (X管委会 runs X)
+    inverse: bool = False             # the relation runs from the object slot to the subject slot (X管委会 runs X)
     named: bool = False               # name rules: the object must be named on its own somewhere in the article
     topic: bool = False               # a sentence without a subject takes the article's topic (the one named most)
     confidence: float = 0.8
@@ -286,9 +287,16 @@ def _pattern(rule: Rule, group: list[Mention], masked: str, at: list[int | None]
                     text = "".join(with_object)
                 for match in regex.finditer(text):
                     s_at = match.start("s") if "s" in regex.groupindex else -1
-                    subj = mention_at[s_at] if s_at >= 0 else _nearest_subject(rule, group, o, match.start())
-                    if subj is None and topic is None:
-                        continue
+                    if s_at >= 0:
+                        subj = mention_at[s_at]
+                    elif rule.topic:     # only where nothing of the subject's classes stands before the object
+                        subj = None
+                        if topic is None or _nearest_subject(rule, group, o, match.start()) is not None:
+                            continue
+                    else:
+                        subj = _nearest_subject(rule, group, o, match.start())
+                        if subj is None:
+                            continue
                     if subj is not None and rule.closest and _between(rule, group, masked, o, subj):
                         continue
                     role = match.group("cue") if rule.role and "cue" in regex.groupindex else None
@@ -303,7 +311,9 @@ def _pattern(rule: Rule, group: list[Mention], masked: str, at: list[int | None]
                     for subject in takers:
                         for t in _conjuncts(masked, o, group, rule.object_ok):
                             if subject.key != group[t].entity.key:
-                                yield Relation(subject.key, rule.property, group[t].entity.key, evidence)
+                                yield Relation(group[t].entity.key, rule.property, subject.key, evidence) \
+                                    if rule.inverse else Relation(subject.key, rule.property, group[t].entity.key,
+                                                                  evidence)
                     break
 
 
