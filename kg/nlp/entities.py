@@ -3,7 +3,8 @@
 Gazetteer names are matched on characters, so a name is found even where the segmenter glued it to a neighbour; a
 match that cuts a word on both sides (资兴 in 投资兴业) is not a name. Rule-found names come from
 ``kg.nlp.patterns``. Overlaps resolve to the longest span (a nested name such as 义乌 inside 义乌国际商贸城 is not a
-mention of its own); on equal length the gazetteer wins. Each span's ``kb_id_`` is the canonical key of the thing it
+mention of its own); on equal length the gazetteer wins. A town that opens a longer name (下涯镇 in 下涯镇工业功能区)
+is kept apart in ``doc.spans["kg_inner"]``: the article names it too. Each span's ``kb_id_`` is the canonical key of the thing it
 names (``kg.nlp.canonical``): a rule-found name that the gazetteer knows (up to width, case and quotes) takes the
 gazetteer's key and class, and a short form the document declares (以下简称“Y”) takes the full name's key.
 """
@@ -28,9 +29,10 @@ from kg.vocab import coarse
 USER_DICT_MIN_CHARS = 3
 
 GAZETTEER, RULE = 0, 1
+INNER = "kg_inner"          # doc.spans key of the names kept inside longer ones
 
 
-@Language.factory("kg_entities", assigns=["doc.ents"])
+@Language.factory("kg_entities", assigns=["doc.ents", f"doc.spans.{INNER}"])
 def make_entities(nlp: Language, name: str) -> "EntityFinder":
     return EntityFinder(name)
 
@@ -64,7 +66,7 @@ class EntityFinder:
         # a match that begins inside one word and ends inside another is not a name (资兴 in 投资|兴业)
         found = [(m.start, m.end, m.entity.cls, m.entity.key, GAZETTEER)
                  for m in self.gazetteer.find(folded) if m.start in edges or m.end in edges]
-        doc = split_at(doc, [edge for start, end, *_ in found for edge in (start, end)])
+        doc = _split(doc, [edge for start, end, *_ in found for edge in (start, end)], edges)
         if self.patterns:
             places, countries = {}, set()
             for start, end, cls, *_ in found:
@@ -79,13 +81,10 @@ class EntityFinder:
                 found.append((c.start, c.end, *self._resolve(text_of(doc)[c.start:c.end], c.cls), RULE))
         found += self._declared_short_forms(text_of(doc), found)
         chosen = _same_company(text_of(doc), _longest_first(found))
-        doc = split_at(doc, [edge for start, end, *_ in chosen for edge in (start, end)])
-        spans = []
-        for start, end, cls, key, _ in chosen:
-            span = doc.char_span(start, end, label=cls, kb_id=key)
-            if span is not None:
-                spans.append(span)
-        doc.ents = spans
+        inner = _opening_towns(found, chosen)
+        doc = _split(doc, [edge for start, end, *_ in chosen + inner for edge in (start, end)])
+        doc.ents = _spans(doc, chosen)
+        doc.spans[INNER] = _spans(doc, inner)
         return doc
 
     def _resolve(self, text: str, cls: str) -> tuple[str, str]:
@@ -106,6 +105,14 @@ class EntityFinder:
             for m in re.finditer(re.escape(short), text):
                 extra.append((m.start(), m.end(), owner[2], owner[3], RULE))
         return extra
+
+
+def _split(doc: Doc, offsets: list[int], edges: set[int] | None = None) -> Doc:
+    """``split_at``, which rebuilds the token list, only when an offset falls inside a token."""
+    if edges is None:
+        starts, ends, _ = token_bounds(doc)
+        edges = set(starts) | set(ends)
+    return doc if edges.issuperset(offsets) else split_at(doc, offsets)
 
 
 def _widens_known(text: str, c, known: dict[tuple[int, str], int]) -> bool:
@@ -153,6 +160,17 @@ def _abridges(short: str, long: str) -> bool:
         return False
     rest = iter(long[long.index(core[:2]):])
     return all(ch in rest for ch in core)
+
+
+def _spans(doc: Doc, found: list[tuple]) -> list[Span]:
+    spans = (doc.char_span(start, end, label=cls, kb_id=key) for start, end, cls, key, _ in found)
+    return [span for span in spans if span is not None]
+
+
+def _opening_towns(found: list[tuple], chosen: list[tuple]) -> list[tuple]:
+    """Towns a chosen name opens with (下涯镇 in 下涯镇工业功能区): named too, though inside a longer name."""
+    return [f for f in found if f[2] == "Town" and f not in chosen
+            and any(c[0] == f[0] and c[1] > f[1] for c in chosen)]
 
 
 def _longest_first(found: list[tuple]) -> list[tuple]:
