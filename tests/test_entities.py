@@ -47,6 +47,12 @@ def test_nested_names_are_not_mentions(nlp, text, whole, inner):
     assert whole in names and inner not in names
 
 
+def test_town_opening_a_name_is_kept_apart(nlp):
+    doc = nlp("工厂设在安吉县天子湖镇工业园区，订单饱满。")
+    assert [e.text for e in doc.ents] == ["安吉县", "天子湖镇工业园区"]
+    assert [(s.text, s.label_) for s in doc.spans["kg_inner"]] == [("天子湖镇", "Town")]
+
+
 def test_gazetteer_alias_takes_the_gazetteer_key(nlp):
     a = {e.text: e.kb_id_ for e in nlp("义乌市今年出口增长。").ents}
     b = {e.text: e.kb_id_ for e in nlp("义乌今年出口增长。").ents}

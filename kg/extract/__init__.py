@@ -43,14 +43,14 @@ class Extractor:
         mentions = list(extract_mentions(doc, article=article, sentences=sentences,
                                          lookup=self.gazetteer.entities.get))
         mentions += credit_mentions(article, mentions, sentences.at, key=canonical_key, lookup=self.names.get)
-        mentions.sort(key=lambda m: m.start)
+        mentions.sort(key=lambda m: (m.start, -m.end))
         result = Extraction(article)
         for m in mentions:
             result.entities.setdefault(m.entity.key, m.entity)
         result.mentions = mentions
         # anaphors (该公司, 全省) stand for an entity named before: rules and figures read them, labels do not
         referring = sorted(mentions + list(resolve_anaphors(article, mentions, sentences.at, anaphora=self.anaphora)),
-                           key=lambda m: m.start)
+                           key=lambda m: (m.start, -m.end))
         result.relations = _unique(extract_relations(referring, article=article, rules=self.rules,
                                                      lookup=self.names.get))
         # a relation may end at an entity the text names only inside a longer name (满洲里口岸 -> 满洲里市): it joins

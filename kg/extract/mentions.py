@@ -1,4 +1,5 @@
-"""Entity mentions: one record per entity span of the Doc, with the sentence it stands in."""
+"""Entity mentions: one record per entity span of the Doc (and per name kept inside a longer one), with the sentence
+it stands in. A name and one it opens with start together: the longer comes first."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
@@ -12,7 +13,8 @@ from kg.records import Article, Entity, Mention, Provenance
 def extract_mentions(
     doc: Doc, *, article: Article, sentences: SentenceIndex, lookup: Callable[[str], Entity | None]
 ) -> Iterator[Mention]:
-    for span in doc.ents:
+    spans = (*doc.ents, *doc.spans.get("kg_inner", ()))
+    for span in sorted(spans, key=lambda span: (span.start_char, -span.end_char)):
         known = lookup(span.kb_id_)
         if known is not None and known.cls == span.label_:
             entity = known

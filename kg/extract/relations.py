@@ -172,7 +172,7 @@ def extract_relations(
 ) -> Iterator[Relation]:
     """Every relation the rules find in one article. ``lookup`` resolves a name to a known entity (the gazetteer)."""
     by_sentence: dict[int, list[Mention]] = {}
-    for m in sorted(mentions, key=lambda m: m.start):
+    for m in sorted(mentions, key=lambda m: (m.start, -m.end)):
         by_sentence.setdefault(m.provenance.sentence.start, []).append(m)
     resolve = _resolver(mentions, lookup)
     in_text = _resolver(mentions, None)

@@ -32,7 +32,7 @@ GAZETTEER, RULE = 0, 1
 INNER = "kg_inner"          # doc.spans key of the names kept inside longer ones
 
 
-@Language.factory("kg_entities", assigns=["doc.ents", f"doc.spans.{INNER}"])
+@Language.factory("kg_entities", assigns=["doc.ents", "doc.spans"])
 def make_entities(nlp: Language, name: str) -> "EntityFinder":
     return EntityFinder(name)
 
