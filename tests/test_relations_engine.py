@@ -129,3 +129,17 @@ def test_templates_compiled_once(name, monkeypatch):
     article, mentions = marked(text)
     list(extract_relations(mentions, article=article, rules=[made]))
     assert calls == []
+
+
+@pytest.mark.parametrize("pattern, needs", [
+    ("{cue}~{o}", (("开往", "驶向"),)),
+    ("{o}{s}", ()),
+    ("在{o}~{cue}的{s}", (("在",), ("开往", "驶向"), ("的",))),
+    ("^{o}*{cue}~{s}", (("开往", "驶向"),)),
+    ("在{s}~{field}，{o}", (("在",), ("领域", "方面"), ("，",))),
+])
+def test_what_a_sentence_needs(pattern, needs):
+    """A sentence without one of these words is not tried against the template at all: each must be required."""
+    made = parse_rule({"id": "t", "property": "destination", "subject": ["Route"], "object": ["Place"],
+                       "cues": ["开往", "驶向"], "words": {"field": ["领域", "方面"]}, "patterns": [pattern]})
+    assert made.compiled[0].needs == needs

@@ -28,6 +28,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import NamedTuple
 
 import yaml
 
@@ -91,10 +92,10 @@ class Rule:
     named: bool = False               # name rules: the object must be named on its own somewhere in the article
     topic: bool = False               # a sentence without a subject takes the article's topic (the one named most)
     confidence: float = 0.8
-    compiled: tuple[tuple[re.Pattern, bool], ...] = field(default=(), compare=False, repr=False)
+    compiled: tuple[Template, ...] = field(default=(), compare=False, repr=False)
 
     def __post_init__(self):
-        # each template once, as (regex over the masked sentence, whether its subject is bound to one mention)
+        # each template once (see _regex)
         object.__setattr__(self, "compiled", tuple(_regex(self, t) for t in self.patterns))
 
     def subject_ok(self, cls: str) -> bool:
@@ -209,9 +210,14 @@ def _mask(group: list[Mention]) -> tuple[str, list[int | None]]:
     return "".join(out), at
 
 
-def _regex(rule: Rule, template: str) -> tuple[re.Pattern, bool]:
-    """The template as a regex over the masked sentence coded for the rule (``_coded``), where the object being tried
-    is ``_OBJECT``; and whether the subject is bound to one mention (``closest`` rules with an ``{s}``).
+class Template(NamedTuple):
+    regex: re.Pattern        # over the masked sentence coded for the rule (``_coded``); the object tried is _OBJECT
+    bound: bool              # the subject is bound to one mention at a time (``closest`` rules with an ``{s}``)
+    needs: tuple[tuple[str, ...], ...]   # words the masked sentence must hold, one of each tuple, for a match
+
+
+def _regex(rule: Rule, template: str) -> Template:
+    """The template as a regex over the masked sentence coded for the rule, and what a sentence needs to match it.
 
     The object may be the last of a run of places written together (西班牙马德里, 浙江省绍兴市柯桥区): the places before
     it are its modifiers, and a mention of the object's classes written right after it makes it a modifier instead.
@@ -219,13 +225,14 @@ def _regex(rule: Rule, template: str) -> tuple[re.Pattern, bool]:
     words = dict(rule.words)
     stop = re.escape(CLAUSE_MARKS.replace("，", "").replace(",", "") if rule.across else CLAUSE_MARKS)
     bound = rule.closest and "{s}" in template
-    parts, last = [], 0
+    parts, needs, last = [], [], 0
     if template.startswith("^"):
         clause = re.escape(CLAUSE_MARKS)
         parts.append(f"(?:^|(?<=[{clause}]))[^{_SLOTS}{clause}]{{0,4}}?")
         template, last = template[1:], 0
     for tok in _TOKEN.finditer(template):
         parts.append(re.escape(template[last:tok.start()]))
+        needs.append((template[last:tok.start()],))
         name = tok.group(1)
         if name == "o":
             then = template[tok.end():tok.end() + 3]
@@ -235,6 +242,7 @@ def _regex(rule: Rule, template: str) -> tuple[re.Pattern, bool]:
         elif name:
             cues = sorted(words[name], key=len, reverse=True)
             parts.append(f"(?P<{name}>" + "|".join(re.escape(c) for c in cues) + ")")
+            needs.append(tuple(cues))
         elif tok.group(0) == "~":
             parts.append(f"[^{_SLOTS}{stop}]{{0,{rule.gap}}}?")
         elif tok.group(0) == "…":
@@ -243,7 +251,8 @@ def _regex(rule: Rule, template: str) -> tuple[re.Pattern, bool]:
             parts.append(f"[^{stop}]{{0,{rule.span}}}?")
         last = tok.end()
     parts.append(re.escape(template[last:]))
-    return re.compile("".join(parts)), bound
+    needs.append((template[last:],))
+    return Template(re.compile("".join(parts)), bound, tuple(n for n in needs if n != ("",)))
 
 
 def _coded(rule: Rule, group: list[Mention], masked: str, at: list[int | None]) -> list[str]:
@@ -265,6 +274,9 @@ def _name_head(m: Mention, resolve: Lookup) -> Entity | None:
 
 def _pattern(rule: Rule, group: list[Mention], masked: str, at: list[int | None],
              resolve: Lookup | None = None, topic: Mention | None = None) -> Iterator[Relation]:
+    templates = [t for t in rule.compiled if all(any(w in masked for w in words) for words in t.needs)]
+    if not templates:
+        return                # a cue or a literal of every template is missing from the sentence
     objects = [o for o, m in enumerate(group) if at[o] is not None and rule.object_ok(m.entity.cls)]
     if not objects:
         return
@@ -275,7 +287,7 @@ def _pattern(rule: Rule, group: list[Mention], masked: str, at: list[int | None]
         with_object = coded.copy()
         with_object[at[o]] = _OBJECT
         # a closest rule may give one object many subjects (片区升级A，以B为核心，构建C): each is tried on its own
-        for regex, bound in rule.compiled:
+        for regex, bound, _ in templates:
             for s_bound in [n for n in subjects if n != o] if bound else [None]:
                 if bound:
                     if at[s_bound] is None:
