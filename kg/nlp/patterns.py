@@ -123,9 +123,12 @@ class HeadPatterns:
                     continue          # the head is the start of a longer word (口岸城市 is not a 口岸)
                 if any(text.endswith(word, 0, e) for word in self.not_heads):
                     continue          # an ordinary word that ends like a head (格局, 布局, 物流通道, 回程班列)
+                typed = _TYPE_SUFFIX.match(text, e)     # 保税物流中心（B型）: a head with its type is a name alone
                 start = self._extend_left(doc, h, starts, token_at, places if klass in ONE_PLACE | NO_PLACE else {}, klass)
-                if start is None:
+                if start is None and not typed:
                     continue
+                if typed:
+                    start, e = (h if start is None else start), typed.end()
                 if klass == "Route":
                     start = self._route_origin(doc, start, starts, token_at)
                 end = e
@@ -381,6 +384,7 @@ class HeadPatterns:
         return strong and len(w) >= 3 and all(c in p.foreign_chars for c in w)
 
 
+_TYPE_SUFFIX = re.compile(r"[（(][A-Z]型[）)]")
 _ORDINAL = re.compile(r"^第[一二三四五六七八九十百千零〇两0-9]+")
 # a count of kinds or items (四类, 十大, 两大, 百亿): never part of a name
 _COUNTED = re.compile(r"^[一二三四五六七八九十百千万亿两几数]+[类大项个种批条家亿万]?$")
