@@ -109,6 +109,9 @@ MUST = [
      ("信用监管机制", "appliesTo", "兰溪")),
     ("[兰溪|County]发展很快。去年，全县推行[容缺受理|Policy]，企业跑一次就能办成。", ("容缺受理", "appliesTo", "兰溪")),
     ("在[跨境电商|Policy]方面，[宁波|City]推出了一系列便利举措。", ("跨境电商", "appliesTo", "宁波")),
+    # zones that settled where the sentence names no place: in the place the article is about
+    ("[衢州|City]开放步伐加快，[衢州|City]外贸增长。[衢州综合保税区|Zone]、[浙西保税物流中心|Zone]等平台相继落地。",
+     ("浙西保税物流中心", "locatedIn", "衢州")),
     # a policy launched in a sentence that names no place: the place the article is about
     ("[柯桥区|County]青年创业热情高，[柯桥区|County]人才多。今年还推出了[创业担保贷款|Policy]。",
      ("创业担保贷款", "appliesTo", "柯桥区")),
@@ -122,6 +125,9 @@ MUST_NOT = [
     ("[X9001次|Route]开往[波兰|Country][华沙|City]的班列已经启程。", ("X9001次", "destination", "波兰")),
     # a place in a relative clause is not where the train leaves from
     ("[中欧班列|Route]从[义乌|City]附近的[金华南站|Facility]出发。", ("中欧班列", "departsFrom", "义乌")),
+    # a place named before what settled: the topic rule stays out (the place-located-at rules decide)
+    ("[衢州|City]外贸增长，[衢州|City]很忙。[丽水|City]经济开发区的[绿谷物流园|Facility]今年落地。",
+     ("绿谷物流园", "locatedIn", "衢州")),
     # a flight is no freight train: 前往 alone does not give the article's service a destination
     ("[金甬欧|Route]运量大增。一架货机即将从[义乌机场|Facility]起飞，前往[大阪|City]。", ("金甬欧", "destination", "大阪")),
     # a comma ends the clause a cue may reach over
