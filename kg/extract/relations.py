@@ -342,7 +342,8 @@ def _topic(rule: Rule, mentions: list[Mention]) -> Mention | None:
     """What the article is about among the rule's subject classes: the entity it names most (the first on a tie)."""
     fitting = [m for m in mentions if rule.subject_ok(m.entity.cls)]
     counts = Counter(m.entity.key for m in fitting)
-    return max(fitting, key=lambda m: (counts[m.entity.key], -fitting.index(m)), default=None)
+    most = max(counts.values(), default=0)
+    return next((m for m in fitting if counts[m.entity.key] == most), None)
 
 
 def _nearest_subject(rule: Rule, group: list[Mention], o: int, at: int) -> int | None:
