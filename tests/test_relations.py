@@ -266,6 +266,7 @@ def run(pipeline, text: str):
 @pytest.mark.parametrize("text,s,p,o", [
     ("记者在浙江义乌看到，商户们正忙着打包。", "义乌", "locatedIn", "浙江"),
     ("一趟满载日用品的中欧班列从义乌出发，驶往马德里。", "中欧班列", "departsFrom", "义乌"),
+    ("满载小家电的中欧班列（金华—华沙）今天从金华南站发车。", "中欧班列（金华—华沙）", "destination", "华沙"),
     # a town that opens a zone's name is named too: it lies in the county before it, and the zone in it
     ("工厂设在安吉县天子湖镇工业园区，订单饱满。", "天子湖镇", "locatedIn", "安吉县"),
     ("工厂设在安吉县天子湖镇工业园区，订单饱满。", "天子湖镇工业园区", "locatedIn", "天子湖镇"),

@@ -123,12 +123,13 @@ class HeadPatterns:
                     continue          # the head is the start of a longer word (口岸城市 is not a 口岸)
                 if any(text.endswith(word, 0, e) for word in self.not_heads):
                     continue          # an ordinary word that ends like a head (格局, 布局, 物流通道, 回程班列)
-                typed = _TYPE_SUFFIX.match(text, e)     # 保税物流中心（B型）: a head with its type is a name alone
+                # 保税物流中心（B型）, 中欧班列(义乌—马德里): a head with its type or its ends in brackets is a name alone
+                typed = _TYPE_SUFFIX.match(text, e) or (klass == "Route" and _ENDS_SUFFIX.match(text, e))
                 start = self._extend_left(doc, h, starts, token_at, places if klass in ONE_PLACE | NO_PLACE else {}, klass)
                 if start is None and not typed:
                     continue
-                if typed:
-                    start, e = (h if start is None else start), typed.end()
+                if typed:           # alone: from the start of the word the head ends (中欧|班列 -> 中欧班列)
+                    start, e = (doc[token_at[h]].idx if start is None else start), typed.end()
                 if klass == "Route":
                     start = self._route_origin(doc, start, starts, token_at)
                 end = e
@@ -385,6 +386,7 @@ class HeadPatterns:
 
 
 _TYPE_SUFFIX = re.compile(r"[（(][A-Z]型[）)]")
+_ENDS_SUFFIX = re.compile(r"[（(][\u4e00-\u9fff]{2,8}\s*[—–\-－~至]+\s*[\u4e00-\u9fff]{2,8}[）)]")
 _ORDINAL = re.compile(r"^第[一二三四五六七八九十百千零〇两0-9]+")
 # a count of kinds or items (四类, 十大, 两大, 百亿): never part of a name
 _COUNTED = re.compile(r"^[一二三四五六七八九十百千万亿两几数]+[类大项个种批条家亿万]?$")
