@@ -37,6 +37,7 @@ MUST_MATCH = [
     # industries and events
     ("全市新能源汽车制造业增长迅速。", "新能源汽车制造业", "Industry"),
     ("第十届五金博览会在永康开幕。", "五金博览会", "Event"),
+    ("全省跨境物流工作推进会在宁波召开。", "全省跨境物流工作推进会", "Event"),
     # persons from bylines, roles and cues
     ("记者 王小明 通讯员 李华", "王小明", "Person"),
     ("记者 王小明 通讯员 李华", "李华", "Person"),

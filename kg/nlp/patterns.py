@@ -217,6 +217,8 @@ class HeadPatterns:
             return None
         if all(w in self.generic or w in self._head_words for w in words):
             return None                           # 外贸公司, 委员会办公室: kinds of things
+        if klass == "Event" and text[max(0, pos - 2):pos] in _SCOPES:
+            pos -= 2                              # 全国跨境电商综试区现场会: a meeting's name opens with its scope
         return pos
 
     def _stop_ends_at(self, text: str, pos: int, starts: dict[int, int]) -> bool:
@@ -385,6 +387,7 @@ class HeadPatterns:
         return strong and len(w) >= 3 and all(c in p.foreign_chars for c in w)
 
 
+_SCOPES = ("全国", "全省")
 _TYPE_SUFFIX = re.compile(r"[（(][A-Z]型[）)]")
 _ENDS_SUFFIX = re.compile(r"[（(][\u4e00-\u9fff]{2,8}\s*[—–\-－~至]+\s*[\u4e00-\u9fff]{2,8}[）)]")
 _ORDINAL = re.compile(r"^第[一二三四五六七八九十百千零〇两0-9]+")
