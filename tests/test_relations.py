@@ -92,6 +92,7 @@ MUST = [
     ("[浙江自贸区|Zone]的[浙江自贸区金义片区|Zone]成立五年。", ("浙江自贸区金义片区", "partOf", "浙江自贸区")),
     # organisations and people
     ("由[小商品城集团|Company]打造的[Chinagoods|Platform]上线三年。", ("Chinagoods", "operatedBy", "小商品城集团")),
+    ("由[宁波港集团|Company]打造的[数字|Industry]物流服务平台——“[港好运|Platform]”上线。", ("港好运", "operatedBy", "宁波港集团")),
     ("[拼多多|Company]旗下跨境平台[Temu|Platform]增长很快。", ("Temu", "operatedBy", "拼多多")),
     ("[京东|Company]旗下[跨境电商|Industry]平台[京喜|Platform]上线。", ("京喜", "operatedBy", "京东")),
     ("货物将通过[顺丰航空|Company]的[深圳—布达佩斯专线|Route]运抵欧洲。", ("深圳—布达佩斯专线", "operatedBy", "顺丰航空")),
