@@ -318,13 +318,15 @@ class StatisticalNer:
     def __call__(self, doc: Doc) -> Doc:
         kept = [(e.start_char, e.end_char, e.label_, e.kb_id_) for e in doc.ents]
         taken = {i for start, end, *_ in kept for i in range(start, end)}
-        org_ends = {end for start, end, label in self.spans(doc.text) if label == "ORG"}
+        whole = doc.text
+        found = self.spans(whole)             # the model runs once per Doc
+        org_ends = {end for start, end, label in found if label == "ORG"}
         org_ends |= {end for _, end, cls, _ in kept if cls in ORG_CLASSES}
         added = []
-        for start, end, label in _join_surnames(self.spans(doc.text)):
+        for start, end, label in _join_surnames(found):
             if label == "PER":
                 start, end = _snap_person(doc, start, end)
-            text = doc.text[start:end]
+            text = whole[start:end]
             if len(text.strip()) < MIN_LENGTH.get(label, 2) or any(i in taken for i in range(start, end)):
                 continue
             if label == "LOC" and len(text) == 2 and all(c in COUNTRY_ABBREVIATIONS for c in text):
