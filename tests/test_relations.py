@@ -110,6 +110,9 @@ MUST = [
      ("信用监管机制", "appliesTo", "兰溪")),
     ("[兰溪|County]发展很快。去年，全县推行[容缺受理|Policy]，企业跑一次就能办成。", ("容缺受理", "appliesTo", "兰溪")),
     ("在[跨境电商|Policy]方面，[宁波|City]推出了一系列便利举措。", ("跨境电商", "appliesTo", "宁波")),
+    # a port's reach where the sentence names no port: the one the article is about
+    ("[舟山港|Facility]吞吐量增长，[舟山港|Facility]很忙。江海联运业务已辐射至[安庆|City]和[九江|City]。",
+     ("舟山港", "connects", "九江")),
     # zones that settled where the sentence names no place: in the place the article is about
     ("[衢州|City]开放步伐加快，[衢州|City]外贸增长。[衢州综合保税区|Zone]、[浙西保税物流中心|Zone]等平台相继落地。",
      ("浙西保税物流中心", "locatedIn", "衢州")),
