@@ -5,45 +5,23 @@ run the real pipeline end to end.
 """
 from __future__ import annotations
 
-import re
-from pathlib import Path
-
+import marking
 import pytest
 
 from kg.errors import DataError
 from kg.extract.coref import Anaphora, resolve_anaphors
 from kg.extract.relations import extract_relations, load_rules, parse_rule
 from kg.ingest.sentences import split_sentences
-from kg.records import Article, Entity, Mention, Provenance
+from kg.records import Article, Entity, Mention
 from kg.paths import ontology_dir
 
 RULES = load_rules(ontology_dir() / "rules")
 ANAPHORA = Anaphora.load(ontology_dir() / "rules" / "anaphora.yml")
 PARENTS = {"义乌": "金华", "金华": "浙江", "宁波": "浙江", "柯桥区": "绍兴", "绍兴": "浙江", "浙南": "浙江", "兰溪": "金华"}
-MARK = re.compile(r"\[([^|\]]+)\|(\w+)\]")
 
 
-def marked(text: str, *, authors=(), publisher=None) -> tuple[Article, list[Mention]]:
-    """``[中欧班列|Route]从[义乌|City]出发`` -> the article and its mentions (key = the name)."""
-    plain, spans, last, out = [], [], 0, 0
-    for m in MARK.finditer(text):
-        plain.append(text[last:m.start()])
-        out += m.start() - last
-        spans.append((out, out + len(m.group(1)), m.group(1), m.group(2)))
-        plain.append(m.group(1))
-        out += len(m.group(1))
-        last = m.end()
-    plain.append(text[last:])
-    body = "".join(plain)
-    article = Article("t", body, "t.txt", date="2025-03-01", sentences=split_sentences(body),
-                      authors=tuple(authors), publisher=publisher)
-    mentions = []
-    for start, end, name, cls in spans:
-        sentence = next(s for s in article.sentences if s.start <= start < s.end)
-        entity = Entity(name, name, cls, parent=PARENTS.get(name))
-        mentions.append(Mention(entity, start, end, name, Provenance("t", sentence, f"ner:{cls}",
-                                                                     reported_on=article.date)))
-    return article, mentions
+def marked(text: str, **kw) -> tuple[Article, list[Mention]]:
+    return marking.marked(text, date="2025-03-01", parents=PARENTS, **kw)
 
 
 def lookup(name: str) -> Entity | None:

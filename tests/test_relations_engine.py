@@ -8,13 +8,12 @@ from __future__ import annotations
 import re
 
 import pytest
+from marking import marked
 
 from kg.extract import relations
 from kg.extract.relations import extract_relations, parse_rule
-from kg.ingest.sentences import split_sentences
-from kg.records import Article, Entity, Mention, Provenance
+from kg.records import Entity, Mention, Provenance
 
-MARK = re.compile(r"\[([^|\]]+)\|(\w+)\]")
 
 RULES = {
     "dest": dict(property="destination", subject=["Route"], object=["Place", "Facility"], cues=["开往", "驶向"],
@@ -35,26 +34,6 @@ RULES = {
 
 def rule(name: str):
     return parse_rule({"id": name, **RULES[name]})
-
-
-def marked(text: str) -> tuple[Article, list[Mention]]:
-    """``[义乌|City]`` marks a mention; ``[[浙江|Province]义乌|City]`` is not supported: nesting is built by hand."""
-    plain, spans, last, out = [], [], 0, 0
-    for m in MARK.finditer(text):
-        plain.append(text[last:m.start()])
-        out += m.start() - last
-        spans.append((out, out + len(m.group(1)), m.group(1), m.group(2)))
-        plain.append(m.group(1))
-        out += len(m.group(1))
-        last = m.end()
-    plain.append(text[last:])
-    body = "".join(plain)
-    article = Article("t", body, "t.txt", sentences=split_sentences(body))
-    mentions = []
-    for start, end, name, cls in spans:
-        sentence = next(s for s in article.sentences if s.start <= start < s.end)
-        mentions.append(Mention(Entity(name, name, cls), start, end, name, Provenance("t", sentence, f"ner:{cls}")))
-    return article, mentions
 
 
 def found(name: str, text: str) -> list[tuple[str, str, str, str | None]]:
