@@ -19,6 +19,9 @@ Rule kinds:
   (义乌—宁波海铁联运 -> 义乌 and 宁波; ``property`` for the first end, ``property_end`` for the last). ``named: true``
   takes only objects the article also names on their own (满洲里口岸 alone does not make 满洲里 a topic).
 - ``hierarchy``: the gazetteer names the object as the subject's parent and the article mentions both.
+
+Any kind: ``inverse: true`` makes the relation run from the object slot to the subject slot (a topic rule whose
+implicit side is the relation's object: 推进X改革 with no place named -> X appliesTo the article's place).
 - ``byline``: the article's authors work for its publisher, when the text names both.
 """
 from __future__ import annotations
