@@ -44,3 +44,17 @@ def test_missing_model_is_a_clear_error(monkeypatch, tmp_path):
     monkeypatch.setenv("KG_PKUSEG_MODEL", str(tmp_path / "nowhere"))
     with pytest.raises(ModelMissing, match=r"\[E001\].*kg fetch-model"):
         require_model()
+
+
+@pytest.mark.parametrize("words, spaces, cuts, expected", [
+    (["义乌", "出发"], None, [-3, 0, 4, 9], ["义乌", "出发"]),                 # cuts at edges or outside the text
+    (["中欧班列", "义乌"], None, [1, 2, 3], ["中", "欧", "班", "列", "义乌"]),   # several cuts in one token
+    (["Yiwu", "Market", "开通"], [True, True, False], [2, 7], ["Yi", "wu", "Ma", "rket", "开通"]),
+])
+def test_split_cuts_only_inside_tokens(nlp, words, spaces, cuts, expected):
+    doc = _doc(nlp, words, spaces)
+    new = split_at(doc, cuts)
+    assert [t.text for t in new] == expected
+    assert new.text == doc.text
+    if len(new) == len(doc):
+        assert new is doc   # nothing to cut: the same Doc back

@@ -240,3 +240,60 @@ def test_triples_are_in_the_named_graph_and_the_merged_view(store):
     named = {(q.subject, q.predicate, q.object) for q in store.graph_quads("a")}
     assert named == {(t.subject, t.predicate, t.object) for t in store.triples()}
     assert URIRef(str(doc_iri("a")))
+
+
+# --------------------------------------------------------------------------- batched writes and sorted exports
+
+
+def test_new_documents_wait_in_memory_and_are_read_as_if_written(store):
+    ex = make_extraction("a", [("义乌市", "locatedIn", "金华市")])
+    add(store, ex)
+    assert store._pending                      # not yet in the database
+    assert store.has_document("a") and store.document_hash("a") == ex.article.content_hash
+    assert store.document_ids() == ["a"]      # any other read writes them first
+    assert not store._pending
+
+
+def test_a_pending_document_replaced_keeps_only_its_second_graph(store):
+    add(store, make_extraction("a", [("义乌市", "locatedIn", "金华市")]))
+    add(store, make_extraction("a", [("中欧班列", "destination", "马德里")]))
+    assert fact("中欧班列", "destination", "马德里") in merged(store)
+    assert fact("义乌市", "locatedIn", "金华市") not in merged(store)
+
+
+def test_pending_documents_are_written_in_batches(store, monkeypatch):
+    monkeypatch.setattr(GraphStore, "PENDING_TRIPLES", 60)
+    for i in range(4):
+        add(store, make_extraction(f"d{i}", [("义乌市", "locatedIn", "金华市"), ("中欧班列", "destination", "马德里")]))
+        assert store._pending_triples < 60
+    assert len(store._db) > 0                 # written without a read, flush or close
+
+
+def test_a_store_dropped_without_close_keeps_its_documents(tmp_path):
+    import gc
+
+    store = GraphStore(tmp_path / "g")
+    add(store, make_extraction("a", [("义乌市", "locatedIn", "金华市")]))
+    del store
+    gc.collect()
+    again = GraphStore(tmp_path / "g")
+    assert again.document_ids() == ["a"]
+    again.close()
+
+
+SORT_TERMS = [   # terms one of which starts with another: the sort must put the shorter first, as a tuple sort does
+    ox.NamedNode("http://example.org/kg/id/entity/a"), ox.NamedNode("http://example.org/kg/id/entity/a/b"),
+    ox.NamedNode("http://example.org/kg/id/entity/a%20b"), ox.BlankNode("b1"), ox.BlankNode("b12"),
+    ox.Literal("义乌"), ox.Literal("义乌", language="zh"), ox.Literal("义乌市"), ox.Literal("1", datatype=ox.NamedNode(
+        "http://www.w3.org/2001/XMLSchema#integer")), ox.Literal("tab\there"), ox.Literal("line\nbreak"),
+    ox.Literal('"引号"'), ox.Literal("🚂"), ox.Literal(""),
+]
+
+
+def test_the_merged_view_is_sorted_term_by_term(store):
+    subjects = [t for t in SORT_TERMS if not isinstance(t, ox.Literal)]
+    predicates = [ox.NamedNode("http://example.org/p"), ox.NamedNode("http://example.org/p2")]
+    store.db.extend(ox.Quad(s, p, o, ox.DefaultGraph()) for s in subjects for p in predicates for o in SORT_TERMS)
+    triples = store.triples()
+    assert len(triples) == len(subjects) * len(predicates) * len(SORT_TERMS)
+    assert triples == sorted(triples, key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))

@@ -1,6 +1,7 @@
 """Records -> RDF triples in kg's vocabulary. Every IRI is minted here, from canonical keys, deterministically."""
 from __future__ import annotations
 
+import functools
 import hashlib
 import unicodedata
 from collections.abc import Iterator
@@ -27,10 +28,12 @@ def _segment(key: str, what: str) -> str:
     return quote(unicodedata.normalize("NFC", key), safe="")
 
 
+@functools.lru_cache(maxsize=1 << 14)   # the same entities and documents come up many times in a row
 def entity_iri(key: str) -> URIRef:
     return ID_NS[f"entity/{_segment(key, 'entity key')}"]
 
 
+@functools.lru_cache(maxsize=1 << 10)
 def doc_iri(doc_id: str) -> URIRef:
     return ID_NS[f"doc/{_segment(doc_id, 'document id')}"]
 
@@ -93,17 +96,13 @@ def entity_triples(entity: Entity, seen_as: set[str]) -> Iterator[Triple]:
 
 def evidence_triples(prov: Provenance, statement: Triple | None, node: URIRef) -> Iterator[Triple]:
     sentence = sentence_iri(prov.doc_id, prov.sentence.start, prov.sentence.end)
-    yield sentence, RDF.type, KG.Sentence
-    yield sentence, KG.text, Literal(prov.sentence.text, lang="zh")
-    yield sentence, KG.charStart, Literal(prov.sentence.start)
-    yield sentence, KG.charEnd, Literal(prov.sentence.end)
-    yield sentence, KG.inDocument, doc_iri(prov.doc_id)
+    yield from _sentence_triples(sentence, prov.sentence.text, prov.sentence.start, prov.sentence.end, prov.doc_id)
     yield node, RDF.type, KG.Evidence
     yield node, KG.sentence, sentence
-    yield node, KG.rule, Literal(prov.rule)
-    yield node, KG.confidence, Literal(Decimal(str(round(prov.confidence, 3))), datatype=XSD.decimal)
+    yield node, KG.rule, _plain(prov.rule)
+    yield node, KG.confidence, _confidence(prov.confidence)
     if prov.reported_on:
-        yield node, KG.reportedOn, Literal(prov.reported_on, datatype=XSD.date)
+        yield node, KG.reportedOn, _date(prov.reported_on)
     if prov.role:
         yield node, KG.role, Literal(prov.role, lang="zh")
     if statement:
@@ -112,6 +111,31 @@ def evidence_triples(prov: Provenance, statement: Triple | None, node: URIRef) -
         yield node, RDF.subject, s
         yield node, RDF.predicate, p
         yield node, RDF.object, o
+
+
+# A sentence carries several facts, and rule names, confidences and dates come back again and again: their RDF terms
+# are made once (rdflib's Literal constructor is most of the cost of turning records into triples).
+
+@functools.lru_cache(maxsize=1 << 10, typed=True)
+def _sentence_triples(sentence: URIRef, text: str, start: int, end: int, doc_id: str) -> tuple[Triple, ...]:
+    return ((sentence, RDF.type, KG.Sentence), (sentence, KG.text, Literal(text, lang="zh")),
+            (sentence, KG.charStart, Literal(start)), (sentence, KG.charEnd, Literal(end)),
+            (sentence, KG.inDocument, doc_iri(doc_id)))
+
+
+@functools.lru_cache(maxsize=1 << 12)
+def _plain(text: str) -> Literal:
+    return Literal(text)
+
+
+@functools.lru_cache(maxsize=1 << 12, typed=True)   # 1 and 1.0 write differently
+def _confidence(value: float) -> Literal:
+    return Literal(Decimal(str(round(value, 3))), datatype=XSD.decimal)
+
+
+@functools.lru_cache(maxsize=1 << 12)
+def _date(text: str) -> Literal:
+    return Literal(text, datatype=XSD.date)
 
 
 def _statement_evidence(statement: Triple, prov: Provenance) -> Iterator[Triple]:

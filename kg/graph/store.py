@@ -8,6 +8,7 @@ Exports hold the documents' triples only.
 """
 from __future__ import annotations
 
+import functools
 import io
 import os
 from collections.abc import Iterable
@@ -42,17 +43,29 @@ class StoreBusy(KGError):
 
 def to_ox(term) -> ox.NamedNode | ox.Literal | ox.BlankNode:
     """An rdflib term as a pyoxigraph term."""
+    if type(term) is URIRef:
+        return _named_node(str(term))
     if isinstance(term, URIRef):
         return ox.NamedNode(str(term))
     if isinstance(term, Literal):
         if term.language:
             return ox.Literal(str(term), language=term.language)
         if term.datatype:
-            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+            return ox.Literal(str(term), datatype=_named_node(str(term.datatype)))
         return ox.Literal(str(term))
     if isinstance(term, BNode):
         return ox.BlankNode(str(term))
     raise TypeError(f"not an RDF term: {term!r}")
+
+
+def _graph_node(doc_id: str) -> ox.NamedNode:
+    return ox.NamedNode(str(graph_iri(doc_id)))
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _named_node(iri: str) -> ox.NamedNode:
+    """Classes, properties and the entities of the articles at hand come up again and again: made once each."""
+    return ox.NamedNode(iri)
 
 
 def to_rdflib(term):
@@ -82,25 +95,58 @@ class DocumentInfo:
 
 
 class GraphStore:
+    """New documents are written in batches (one bulk write per ``PENDING_TRIPLES`` triples, not two transactions per
+    document): until then they wait in memory; any read of the database, ``flush`` and ``close`` write them first."""
+
+    PENDING_TRIPLES = 50_000
+
     def __init__(self, folder: Path):
         self.folder = Path(folder)
         self.folder.mkdir(parents=True, exist_ok=True)
+        self._pending: dict[str, set[tuple]] = {}   # doc_id -> the triples of a document the database lacks
+        self._pending_triples = 0
         try:
-            self.db = ox.Store(str(self.folder / "store"))
+            self._db = ox.Store(str(self.folder / "store"))
         except OSError as error:
             raise StoreBusy(f"[E081] cannot open the graph in {self.folder}: another kg process (kg build, kg serve, "
                             f"a Python session) holds it; stop it or let it finish ({error})") from None
+
+    @property
+    def db(self) -> ox.Store:
+        """The database, with every pending document in it."""
+        self._write_pending()
+        return self._db
+
+    @db.deleter
+    def db(self) -> None:
+        self._write_pending()
+        self._db = None
+
+    def _write_pending(self) -> None:
+        if not self._pending:
+            return
+        pending, self._pending, self._pending_triples = self._pending, {}, 0
+        default = ox.DefaultGraph()
+        # not transactional: a build that dies half-way leaves some of these documents out, and the next build
+        # (which skips only documents whose content hash is stored) writes them again
+        self._db.bulk_extend(quad for doc_id, triples in pending.items() for graph in [_graph_node(doc_id)]
+                             for s, p, o in triples for quad in (ox.Quad(s, p, o, graph), ox.Quad(s, p, o, default)))
 
     # --- documents -------------------------------------------------------------------------------------------------
 
     def replace_document(self, doc_id: str, triples: Iterable[tuple]) -> int:
         """Swap in one document's graph: its old facts go, the new ones come."""
-        graph = ox.NamedNode(str(graph_iri(doc_id)))
-        quads = {ox.Quad(to_ox(s), to_ox(p), to_ox(o), graph) for s, p, o in triples}
+        unique = {(to_ox(s), to_ox(p), to_ox(o)) for s, p, o in set(triples)}
+        if doc_id in self._pending or not self._db.contains_named_graph(_graph_node(doc_id)):
+            self._pending_triples += len(unique) - len(self._pending.get(doc_id, ()))
+            self._pending[doc_id] = unique
+            if self._pending_triples >= self.PENDING_TRIPLES:
+                self._write_pending()
+            return len(unique)
         self.remove_document(doc_id)
-        self.db.extend(quads)
-        self.db.extend(ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph()) for q in quads)
-        return len(quads)
+        graph, default = _graph_node(doc_id), ox.DefaultGraph()
+        self._db.extend(quad for s, p, o in unique for quad in (ox.Quad(s, p, o, graph), ox.Quad(s, p, o, default)))
+        return len(unique)
 
     def remove_document(self, doc_id: str) -> bool:
         """Drop one document's graph, and from the merged view the triples no other document supports."""
@@ -117,7 +163,7 @@ class GraphStore:
         return True
 
     def has_document(self, doc_id: str) -> bool:
-        return self.db.contains_named_graph(ox.NamedNode(str(graph_iri(doc_id))))
+        return doc_id in self._pending or self._db.contains_named_graph(ox.NamedNode(str(graph_iri(doc_id))))
 
     def document_ids(self) -> list[str]:
         """The ids of every document in the store (curated fact files included), sorted."""
@@ -168,9 +214,13 @@ class GraphStore:
         return []
 
     def document_hash(self, doc_id: str) -> str | None:
-        graph = ox.NamedNode(str(graph_iri(doc_id)))
-        for quad in self.db.quads_for_pattern(ox.NamedNode(str(doc_iri(doc_id))), to_ox(KG.contentHash), None, graph):
-            return quad.object.value
+        node, predicate = ox.NamedNode(str(doc_iri(doc_id))), to_ox(KG.contentHash)
+        if doc_id in self._pending:
+            found = (o for s, p, o in self._pending[doc_id] if s == node and p == predicate)
+        else:
+            found = (q.object for q in self._db.quads_for_pattern(node, predicate, None, _graph_node(doc_id)))
+        for term in found:
+            return term.value
         return None
 
     def graph_quads(self, doc_id: str) -> list[ox.Quad]:
@@ -208,10 +258,15 @@ class GraphStore:
         return self.db.query(sparql, prefixes=PREFIXES, substitutions=substitutions, default_graph=default)
 
     def triples(self) -> list[ox.Triple]:
-        """The merged view of every document's graph, sorted so that exports are byte-identical for the same input."""
-        merged = (ox.Triple(q.subject, q.predicate, q.object)
-                  for q in self.db.quads_for_pattern(None, None, None, ox.DefaultGraph()))
-        return sorted(merged, key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
+        """The merged view of every document's graph, sorted so that exports are byte-identical for the same input.
+
+        Sorted as N-Triples lines, in Oxigraph: a line's bytes order the triples as (subject, predicate, object) by
+        their N-Triples text, since each term ends where the next begins with a space, which sorts before any
+        character a term may go on with.
+        """
+        lines = self.db.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph()).splitlines()
+        lines.sort()
+        return [q.triple for q in ox.parse(b"\n".join(lines), format=ox.RdfFormat.N_TRIPLES)]
 
     def quads(self) -> list[ox.Quad]:
         """Every document's named graph (not the merged view, not the ontology), sorted."""
@@ -268,11 +323,15 @@ class GraphStore:
         self.db.backup(str(target))
         return Path(target)
 
+    def __del__(self) -> None:
+        if getattr(self, "_db", None) is not None:
+            self._write_pending()   # a store dropped without flush or close keeps what it was given
+
     def close(self) -> None:
         """Release the database (and its lock) now rather than at garbage collection."""
-        if self.db is not None:
+        if self._db is not None:
             self.db.flush()
-            self.db = None
+            self._db = None
 
 
 def _bind(graph) -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from spacy.attrs import IDX, LENGTH, SPACY
 from spacy.tokens import Doc
 
 
@@ -14,22 +15,22 @@ def split_at(doc: Doc, offsets: Iterable[int]) -> Doc:
     cuts = sorted(set(offsets))
     if not cuts:
         return doc
+    text = doc.text
     words: list[str] = []
     spaces: list[bool] = []
-    i = 0
-    for token in doc:
-        start, end = token.idx, token.idx + len(token.text)
-        while i < len(cuts) and cuts[i] <= start:
+    i, n = 0, len(cuts)
+    # token offsets as plain ints, read in one call: iterating the Doc would make a Token object per token
+    for start, length, space in doc.to_array([IDX, LENGTH, SPACY]).tolist():
+        end = start + length
+        while i < n and cuts[i] <= start:
             i += 1
-        pieces, piece_start = [], start
-        j = i
-        while j < len(cuts) and cuts[j] < end:
-            pieces.append(token.text[piece_start - start:cuts[j] - start])
-            piece_start = cuts[j]
-            j += 1
-        pieces.append(token.text[piece_start - start:])
-        words.extend(pieces)
-        spaces.extend([False] * (len(pieces) - 1) + [bool(token.whitespace_)])
+        while i < n and cuts[i] < end:
+            words.append(text[start:cuts[i]])
+            spaces.append(False)
+            start = cuts[i]
+            i += 1
+        words.append(text[start:end])
+        spaces.append(bool(space))
     if len(words) == len(doc):
         return doc
     new = Doc(doc.vocab, words=words, spaces=spaces)
