@@ -8,7 +8,7 @@ import spacy
 from spacy.strings import get_string_id
 from spacy.tokens import Doc
 
-from kg.nlp.statistical import MODEL_DIR, CharTokenizer, StatisticalNer, ontology_class
+from kg.nlp.statistical import MODEL_DIR, CharTokenizer, CharTokenizerV2, StatisticalNer, ontology_class
 
 
 @pytest.fixture(scope="session")
@@ -116,6 +116,16 @@ def vocab():
     (["义乌", "大", "陈黄鱼"], (0, 2, "City"), [(4, 5, "PER")], [("义乌", "City")]),
     (["义乌", "有", "20余", "家"], (0, 2, "City"), [(5, 6, "PER")], [("义乌", "City")]),
     (["义乌", "见", "林杰说"], (0, 2, "City"), [(3, 5, "PER")], [("义乌", "City"), ("林杰", "Person")]),
+    # a surname the segmenter left alone after punctuation joins the given name; after a Han character it does not
+    (["义乌", "：", "金", "林杰"], (0, 2, "City"), [(4, 6, "PER")], [("义乌", "City"), ("金林杰", "Person")]),
+    (["义乌", "向", "林杰", "问好"], (0, 2, "City"), [(3, 5, "PER")], [("义乌", "City"), ("林杰", "Person")]),
+    # two country abbreviations are a pair of countries, not a place; a longer name is kept
+    (["义乌", "对", "中美", "贸易"], (0, 2, "City"), [(3, 5, "LOC")], [("义乌", "City")]),
+    (["义乌", "到", "日内瓦"], (0, 2, "City"), [(3, 6, "LOC")], [("义乌", "City"), ("日内瓦", "Place")]),
+    # an organisation right after another one is its unit (市委 + 报道组), not a name of its own
+    (["义乌", "市委", "报道组"], (0, 2, "City"), [(2, 4, "ORG"), (4, 7, "ORG")], [("义乌", "City")]),
+    (["义乌", "海关", "办公室"], (0, 4, "GovernmentBody"), [(4, 7, "ORG")], [("义乌海关", "GovernmentBody")]),
+    (["义乌", "恒达", "公司"], (0, 2, "City"), [(2, 6, "ORG")], [("义乌", "City"), ("恒达公司", "Company")]),
 ])
 def test_merge(vocab, words, rule, model, expected):
     doc = Doc(vocab, words=words, spaces=[False] * len(words))
@@ -173,3 +183,30 @@ def test_char_tokenizer_dictionary_feature(vocab):
 def test_char_tokenizer_round_trips_its_lexicon(vocab, tmp_path: Path):
     CharTokenizer(vocab, ["小商品", "义乌"]).to_disk(tmp_path)
     assert CharTokenizer(vocab).from_disk(tmp_path).words == ["义乌", "小商品"]
+
+
+@pytest.mark.parametrize("text, marks", [
+    # the longest name wins: 宁波 (P) inside 宁波舟山港 (Z)
+    ("去宁波舟山港", ["-", "ZB", "ZI", "ZI", "ZI", "ZE"]),
+    ("宁波的海关", ["PB", "PE", "-", "-", "-"]),
+    ("金华海关查验", ["OB", "OI", "OI", "OE", "-", "-"]),
+    ("", []),
+])
+def test_char_tokenizer_gazetteer_feature(vocab, text, marks):
+    tokenizer = CharTokenizerV2(vocab, [], [("宁波", "P"), ("宁波舟山港", "Z"), ("金华海关", "O")])
+    doc = tokenizer(text)
+    assert [t.norm for t in doc] == [get_string_id(m) for m in marks]
+    assert [t.orth_ for t in doc] == list(text)
+
+
+def test_char_tokenizer_v2_round_trips_its_names(vocab, tmp_path: Path):
+    CharTokenizerV2(vocab, ["小商品"], [("宁波", "P")]).to_disk(tmp_path)
+    loaded = CharTokenizerV2(vocab).from_disk(tmp_path)
+    assert loaded.words == ["小商品"] and loaded.names == [("宁波", "P")]
+    assert CharTokenizerV2(vocab).from_bytes(CharTokenizerV2(vocab, [], [("宁波", "P")]).to_bytes()).names == [("宁波", "P")]
+
+
+@pytest.mark.parametrize("config", ["training/config.cfg", "training/config_gazetteer.cfg", "kg/models/msra_ner/config.cfg"])
+def test_configs_name_the_data_relative_to_the_checkout(config):
+    text = (Path(__file__).resolve().parent.parent / config).read_text(encoding="utf-8")
+    assert "/work/" not in text and '"../shared/data/icwb2/' in text

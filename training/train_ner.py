@@ -4,7 +4,8 @@
 
 Steps: convert the data (``training/convert_msra.py``) unless ``training/corpus`` has it, train with spaCy on one
 core, store ``model-best`` with float16 weights in the output, and write ``scores.json`` there with the
-development scores per type. The defaults took ~35 min on one core of the reference machine.
+development scores per type. The defaults (5,000 steps) take ~40 min on one core of the reference machine. Paths
+are relative to the repository root, with the data in ``../shared`` beside the checkout.
 """
 from __future__ import annotations
 
@@ -42,7 +43,9 @@ def main() -> None:
     import kg.nlp.statistical  # noqa: F401  (registers kg.char_tokenizer.v1)
     from spacy.cli.train import train
 
-    overrides = {"paths.train": str(corpus / "train.spacy"), "paths.dev": str(corpus / "dev.spacy")}
+    # relative to the repository root, so the stored config names no machine's folders
+    overrides = {"paths.train": str((corpus / "train.spacy").relative_to(ROOT)),
+                 "paths.dev": str((corpus / "dev.spacy").relative_to(ROOT))}
     if args.max_steps:
         overrides["training.max_steps"] = args.max_steps
     for item in args.set:
