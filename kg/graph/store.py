@@ -258,15 +258,18 @@ class GraphStore:
         return self.db.query(sparql, prefixes=PREFIXES, substitutions=substitutions, default_graph=default)
 
     def triples(self) -> list[ox.Triple]:
-        """The merged view of every document's graph, sorted so that exports are byte-identical for the same input.
+        """The merged view of every document's graph, sorted so that exports are byte-identical for the same input."""
+        return [q.triple for q in self._sorted_merged()[1]]
 
-        Sorted as N-Triples lines, in Oxigraph: a line's bytes order the triples as (subject, predicate, object) by
-        their N-Triples text, since each term ends where the next begins with a space, which sorts before any
-        character a term may go on with.
+    def _sorted_merged(self) -> tuple[int, Iterable[ox.Quad]]:
+        """The merged view sorted as N-Triples lines, in Oxigraph: (how many, the triples as default-graph quads).
+
+        A line's bytes order the triples as (subject, predicate, object) by their N-Triples text, since each term
+        ends where the next begins with a space, which sorts before any character a term may go on with.
         """
         lines = self.db.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph()).splitlines()
         lines.sort()
-        return [q.triple for q in ox.parse(b"\n".join(lines), format=ox.RdfFormat.N_TRIPLES)]
+        return len(lines), ox.parse(b"\n".join(lines), format=ox.RdfFormat.N_TRIPLES)
 
     def quads(self) -> list[ox.Quad]:
         """Every document's named graph (not the merged view, not the ontology), sorted."""
@@ -276,25 +279,31 @@ class GraphStore:
                       key=lambda q: (str(q.graph_name), str(q.subject), str(q.predicate), str(q.object)))
 
     def serialize(self, fmt: str = "ttl") -> bytes:
-        if fmt not in FORMATS:
-            raise KGError(f"[E083] unknown RDF format {fmt!r}; known: {', '.join(FORMATS)}")
-        data = self.quads() if fmt in QUAD_FORMATS else self.triples()
         out = io.BytesIO()
-        prefixes = PREFIXES if fmt in ("ttl", "trig") else None
-        ox.serialize(data, out, format=FORMATS[fmt], prefixes=prefixes)
+        self._write(out, fmt)
         return out.getvalue()
 
     def export(self, path: Path, fmt: str = "ttl") -> int:
         """Write the graph whole or not at all: to a temporary file first, then renamed into place."""
         if fmt not in FORMATS:
             raise KGError(f"[E083] unknown RDF format {fmt!r}; known: {', '.join(FORMATS)}")
-        data = self.quads() if fmt in QUAD_FORMATS else self.triples()
-        prefixes = PREFIXES if fmt in ("ttl", "trig") else None
         tmp = Path(str(path) + ".tmp")
         with open(tmp, "wb") as out:
-            ox.serialize(data, out, format=FORMATS[fmt], prefixes=prefixes)
+            count = self._write(out, fmt)
         os.replace(tmp, path)
-        return len(data)
+        return count
+
+    def _write(self, out, fmt: str) -> int:
+        if fmt not in FORMATS:
+            raise KGError(f"[E083] unknown RDF format {fmt!r}; known: {', '.join(FORMATS)}")
+        if fmt in QUAD_FORMATS:
+            data = self.quads()
+            count = len(data)
+        else:   # straight from the parser to the serializer: no Python list of a million triples
+            count, data = self._sorted_merged()
+        prefixes = PREFIXES if fmt in ("ttl", "trig") else None
+        ox.serialize(data, out, format=FORMATS[fmt], prefixes=prefixes)
+        return count
 
     def rdflib_graph(self):
         """The merged view as an in-memory rdflib Graph (kg's prefixes bound)."""
