@@ -87,11 +87,12 @@ class KnowledgeGraph:
         from rdflib.term import Node
 
         from kg.errors import QueryError
-        from kg.graph.store import PREFIXES
+        from kg.graph.store import PREFIXES, bound
 
         bindings = {k: v if isinstance(v, Node) else Literal(v) for k, v in params.items()}
         try:
-            result = self.store.db.query(sparql, prefixes=PREFIXES, substitutions=_substitutions(bindings),
+            sparql, substitutions = bound(sparql, bindings)
+            result = self.store.db.query(sparql, prefixes=PREFIXES, substitutions=substitutions,
                                          default_graph=_default_graph())
         except SyntaxError as error:
             raise QueryError(f"[E020] SPARQL syntax error: {error}") from None
@@ -180,14 +181,6 @@ def _default_graph():
     from kg.graph.store import ONTOLOGY_GRAPH
 
     return [ox.DefaultGraph(), ONTOLOGY_GRAPH]
-
-
-def _substitutions(bindings: dict):
-    import pyoxigraph as ox
-
-    from kg.graph.store import to_ox
-
-    return {ox.Variable(k.lstrip("?$")): to_ox(v) for k, v in bindings.items()} or None
 
 
 def _rdflib_result(result):

@@ -87,6 +87,17 @@ def test_parameters_are_bound_never_pasted(folder, value):
     assert run_query(folder, "ASK { ?s kg:departsFrom ?o }")[1] == [["true"]]
 
 
+def test_bindings_open_the_where_clause_as_values():
+    from kg.graph.store import bound
+
+    text, subs = bound("SELECT ?s WHERE { ?s ?p ?o }", {"o": ox.Literal('a" } DROP ALL #')})
+    assert subs is None
+    assert text == 'SELECT ?s WHERE {\n  VALUES (?o) { ("a\\" } DROP ALL #") } ?s ?p ?o }'
+    # a blank node cannot stand in VALUES: it is substituted instead
+    text, subs = bound("SELECT ?s WHERE { ?s ?p ?o }", {"o": ox.BlankNode("b1")})
+    assert text == "SELECT ?s WHERE { ?s ?p ?o }" and subs == {ox.Variable("o"): ox.BlankNode("b1")}
+
+
 def test_unknown_parameter_and_query_fail_cleanly(folder):
     with pytest.raises(QueryError, match="E023"):
         run_named(folder, "routes_from", {"city": "义乌市"})

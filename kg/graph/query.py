@@ -6,8 +6,8 @@ A named query is a ``.rq`` file whose header comments say what it is::
     # description: Routes that depart from a place ...
     # params: ?place
 
-Parameters are bound into the parsed query (pyoxigraph ``substitutions``), never pasted into its text. A value given
-on the command line becomes an RDF term by ``parse_value``: an IRI, a prefixed name, a kg class/property/unit name, the
+Parameters are bound as a VALUES block that opens the query's WHERE clause, each written by pyoxigraph as an RDF term
+(``kg.graph.store.bound``), never the text a user typed. A value given on the command line becomes an RDF term by ``parse_value``: an IRI, a prefixed name, a kg class/property/unit name, the
 label of an entity in the graph, a number, or else a literal.
 """
 from __future__ import annotations

