@@ -336,9 +336,10 @@ def ner(source):
 @click.option("--include", multiple=True, help="Glob of files to read inside folders (repeatable).")
 @click.option("--exclude", multiple=True, help="Glob of files to skip inside folders (repeatable).")
 @click.option("--show-errors", is_flag=True, help="List misses and false hits per document.")
+@click.option("--by-rule", is_flag=True, help="Count the right and wrong relations each relation rule found.")
 @click.option("--json", "as_json", is_flag=True, help="Print the scores as JSON.")
 @click.option("--no-model", is_flag=True, help="Rules and gazetteer only, without the trained NER layer.")
-def evaluate(paths, gold_dir, include, exclude, show_errors, as_json, no_model):
+def evaluate(paths, gold_dir, include, exclude, show_errors, by_rule, as_json, no_model):
     """Score entities, relations and observations extracted from PATHS against the gold files in --gold."""
     from kg.eval import evaluate as run, format_report, report_json
 
@@ -346,7 +347,8 @@ def evaluate(paths, gold_dir, include, exclude, show_errors, as_json, no_model):
         report = run(gold_dir, paths, include=include, exclude=exclude, statistical=not no_model)
     except KGError as error:
         _fail(error)
-    click.echo(report_json(report, errors=show_errors) if as_json else format_report(report, errors=show_errors))
+    click.echo(report_json(report, errors=show_errors) if as_json
+               else format_report(report, errors=show_errors, by_rule=by_rule))
 
 
 @main.command("fetch-model")

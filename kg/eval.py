@@ -175,6 +175,7 @@ class DocScore:
     entities: Score = field(default_factory=Score)
     relations: Score = field(default_factory=Score)
     observations: Score = field(default_factory=Score)
+    rules: Score = field(default_factory=Score)      # relations predicted, by the rule that found them (no fn)
     observations_subject_ok: int = 0
     errors: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))   # kind -> lines
 
@@ -203,6 +204,7 @@ class EvalReport:
             "relations": self.total("relations").as_dict(),
             "observations": {**self.total("observations").as_dict(),
                              "subject_ok": self.observations_subject_ok},
+            "relation_rules": {k: {"tp": c.tp, "fp": c.fp} for k, c in sorted(self.total("rules").by.items())},
             "per_document": [
                 {"doc": d.doc, "entities": d.entities.overall.as_dict(), "relations": d.relations.overall.as_dict(),
                  "observations": d.observations.overall.as_dict(), "observations_subject_ok": d.observations_subject_ok,
@@ -306,8 +308,9 @@ def _score_relations(gold: Gold, predicted: dict[str, _Predicted], extractions: 
     )
     matched_gold = {id(g) for g, _ in pairs}
     matched_pred = {p for _, p in pairs}
-    for g, _ in pairs:
+    for g, p in pairs:
         result.relations.add(g.p, tp=1)
+        result.rules.add(seen[p].provenance.rule, tp=1)
     for g in gold.relations:
         if id(g) not in matched_gold:
             result.relations.add(g.p, fn=1)
@@ -316,6 +319,7 @@ def _score_relations(gold: Gold, predicted: dict[str, _Predicted], extractions: 
         if p not in matched_pred:
             result.relations.add(p[1], fp=1)
             rule = seen[p].provenance.rule
+            result.rules.add(rule, fp=1)
             result.errors["relation_false"].append(f"{label(p[0])} {p[1]} {label(p[2])} ({rule})")
 
 
@@ -424,7 +428,7 @@ def _file_name(source: str) -> str:
     return Path(source).name
 
 
-def format_report(report: EvalReport, *, errors: bool = False) -> str:
+def format_report(report: EvalReport, *, errors: bool = False, by_rule: bool = False) -> str:
     lines: list[str] = []
     if errors:
         for d in report.docs:
@@ -442,6 +446,10 @@ def format_report(report: EvalReport, *, errors: bool = False) -> str:
         lines.append(_row(part, "overall", score.overall))
         for category in sorted(score.by):
             lines.append(_row("", category, score.by[category]))
+    if by_rule:   # what each relation rule contributes: right and wrong relations it found (misses have no rule)
+        rules = report.total("rules").by
+        for rule in sorted(rules, key=lambda r: (-rules[r].tp, rules[r].fp, r)):
+            lines.append(f"{'relation rule':<14}{rule:<32}{rules[rule].tp:>6} right{rules[rule].fp:>6} wrong")
     matched = report.total("observations").overall.tp
     lines.append(f"observations with the right subject: {report.observations_subject_ok} of {matched} matched")
     if report.no_article:

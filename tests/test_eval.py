@@ -90,6 +90,8 @@ def test_relations_match_by_alias_and_property():
     assert score.relations.by["locatedIn"] == Counts(tp=1)
     assert score.relations.by["destination"] == Counts(fp=1)
     assert score.relations.by["departsFrom"] == Counts(fn=1)
+    # by the rule that found them: right and wrong, never missed (a miss has no rule)
+    assert score.rules.by["test"] == Counts(tp=1, fp=1)
 
 
 def test_observations_match_on_value_and_unit_and_count_subjects_apart():
