@@ -9,7 +9,6 @@ The words are data: ``ontology/rules/anaphora.yml``.
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +16,7 @@ from pathlib import Path
 import yaml
 
 from kg.errors import DataError
+from kg.extract.mentions import most_named
 from kg.records import Article, Mention, Provenance, Sentence
 from kg.vocab import ENTITY_CLASSES, coarse
 
@@ -78,22 +78,13 @@ def resolve_anaphors(article: Article, mentions: list[Mention], sentence_at: Cal
             if not any(m.end == start for m in ordered):
                 continue
         if found.group("prefix") in HOME:
-            antecedent = _home(ordered, classes)
+            antecedent = most_named(ordered, lambda cls: cls in classes or coarse(cls) in classes)
         else:
             antecedent = _antecedent(ordered, start, head, classes)
         if antecedent is None:
             continue
         prov = Provenance(article.doc_id, sentence_at(start), rule=RULE, confidence=0.7, reported_on=article.date)
         yield Mention(antecedent.entity, start, end, text[start:end], prov)
-
-
-def _home(ordered: list[Mention], classes: frozenset[str]) -> Mention | None:
-    """我市, 本省: the writer's own place, the one of these classes the article names most (the first on a tie)."""
-    fitting = [m for m in ordered if m.entity.cls in classes or coarse(m.entity.cls) in classes]
-    if not fitting:
-        return None
-    counts = Counter(m.entity.key for m in fitting)
-    return max(fitting, key=lambda m: (counts[m.entity.key], -fitting.index(m)))
 
 
 def _antecedent(ordered: list[Mention], at: int, head: str, classes: frozenset[str]) -> Mention | None:

@@ -2,6 +2,7 @@
 it stands in. A name and one it opens with start together: the longer comes first."""
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Iterator
 
 from spacy.tokens import Doc
@@ -27,3 +28,12 @@ def extract_mentions(
             reported_on=article.date,
         )
         yield Mention(entity, span.start_char, span.end_char, span.text, provenance)
+
+
+def most_named(mentions: list[Mention], ok: Callable[[str], bool]) -> Mention | None:
+    """The first mention of the entity the article names most among those whose class is ``ok`` (the earliest on a
+    tie): what an article is about, for a sentence that leaves it implicit."""
+    fitting = [m for m in mentions if ok(m.entity.cls)]
+    counts = Counter(m.entity.key for m in fitting)
+    most = max(counts.values(), default=0)
+    return next((m for m in fitting if counts[m.entity.key] == most), None)

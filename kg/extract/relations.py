@@ -27,7 +27,6 @@ implicit side is the relation's object: 推进X改革 with no place named -> X a
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -36,6 +35,7 @@ from typing import NamedTuple
 import yaml
 
 from kg.errors import DataError
+from kg.extract.mentions import most_named
 from kg.records import Article, Entity, Mention, Provenance, Relation
 from kg.vocab import CORE_PROPERTIES, ENTITY_CLASSES, coarse
 
@@ -183,7 +183,7 @@ def extract_relations(
     masks = [(group, *_mask(group)) for group in by_sentence.values()]
     for rule in rules:
         if rule.kind == "pattern":
-            topic = _topic(rule, mentions) if rule.topic else None
+            topic = most_named(mentions, rule.subject_ok) if rule.topic else None
             for group, masked, at in masks:
                 yield from _pattern(rule, group, masked, at, in_text, topic)
         elif rule.kind == "name":
@@ -339,14 +339,6 @@ def _between(rule: Rule, group: list[Mention], masked: str, o: int, s: int) -> b
     return any(ord(c) - _SLOT0 not in listed and rule.object_ok(group[ord(c) - _SLOT0].entity.cls)
                and group[ord(c) - _SLOT0].entity.key != group[o].entity.key
                for c in masked[lo + 1:hi] if _is_slot(c))
-
-
-def _topic(rule: Rule, mentions: list[Mention]) -> Mention | None:
-    """What the article is about among the rule's subject classes: the entity it names most (the first on a tie)."""
-    fitting = [m for m in mentions if rule.subject_ok(m.entity.cls)]
-    counts = Counter(m.entity.key for m in fitting)
-    most = max(counts.values(), default=0)
-    return next((m for m in fitting if counts[m.entity.key] == most), None)
 
 
 def _nearest_subject(rule: Rule, group: list[Mention], o: int, at: int) -> int | None:
