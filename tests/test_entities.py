@@ -75,6 +75,15 @@ def test_tag_lines_offsets_point_into_the_line(nlp):
         assert line["text"][e["start"]:e["end"]] == e["text"]
 
 
+def test_tag_lines_with_msra_labels(nlp):
+    from kg.nlp.entities import tag_lines
+
+    [record] = tag_lines(["义乌小商品出口到塔什干，金华市商务局介绍。"], nlp=nlp, labels="msra")
+    found = {(e["text"], e["type"]) for e in record["entities"]}
+    assert {("义乌", "LOC"), ("塔什干", "LOC"), ("金华市商务局", "ORG")} <= found
+    assert "小商品" not in {text for text, _ in found}          # an Industry has no MSRA type
+
+
 @pytest.mark.parametrize("text, long, short", [
     # one company written in full, then shorter, in one article
     ("丽水青田华远现代农业有限公司扩建了基地。华远农业有限公司今年还将招工。", "丽水青田华远现代农业有限公司", "华远农业有限公司"),

@@ -189,15 +189,33 @@ def entity_spans(doc: Doc) -> list[Span]:
     return list(doc.ents)
 
 
-def tag_lines(lines, nlp=None):
-    """``kg ner``: one line of text in, one record out: its text and its entities with offsets into the line."""
-    if nlp is None:
-        from kg.nlp.pipeline import load_pipeline
+def tag_lines(lines, nlp=None, *, labels: str = "kg", model_only: bool = False):
+    """``kg ner``: one line of text in, one record out: its text and its entities with offsets into the line.
 
-        nlp = load_pipeline()
+    ``labels="msra"`` gives MSRA's PER/LOC/ORG instead of kg's classes and leaves out entities of other classes
+    (routes, policies, industries ...). ``model_only`` runs the trained model alone (always PER/LOC/ORG): no
+    segmenter, rules or gazetteer.
+    """
+    from kg.vocab import MSRA_LABELS
+
+    if model_only:
+        from kg.nlp.charner import CharTagger
+        from kg.nlp.statistical import MODEL_DIR
+
+        tagger = CharTagger.load(MODEL_DIR)
+        found = lambda text: tagger(text)  # noqa: E731  (with each span's confidence)
+    else:
+        if nlp is None:
+            from kg.nlp.pipeline import load_pipeline
+
+            nlp = load_pipeline()
+        found = lambda text: [(s.start_char, s.end_char, s.label_) for s in nlp(text).ents]  # noqa: E731
     for line in lines:
         text = line.rstrip("\r\n")
-        doc = nlp(text)
+        spans = found(text)
+        if labels == "msra" and not model_only:
+            spans = [(start, end, MSRA_LABELS[cls]) for start, end, cls in spans if cls in MSRA_LABELS]
         yield {"text": text,
-               "entities": [{"start": s.start_char, "end": s.end_char, "text": s.text, "type": s.label_}
-                            for s in doc.ents]}
+               "entities": [{"start": start, "end": end, "text": text[start:end], "type": label,
+                             **({"confidence": rest[0]} if rest else {})}
+                            for start, end, label, *rest in spans]}

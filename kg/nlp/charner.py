@@ -1,0 +1,294 @@
+"""A character BiLSTM-CRF tagger for PER/LOC/ORG, run with numpy (training, in ``training/train_ner.py``, uses torch).
+
+Each character is seen as four things (Ma et al. 2020, "Simplify the usage of lexicon in Chinese NER", in spirit):
+
+- the character itself;
+- the bigrams it forms with the character before and the one after;
+- the lexicon words that begin (B), continue (M) and end (E) at it: for each of the three sets, the mean of the
+  words' embeddings. The lexicon is the SIGHAN 2005 word lists (143k words); words the training text never showed
+  share one embedding per length.
+
+A one-layer BiLSTM reads these, and a CRF picks the best BIOES tag sequence. Long texts are cut into sentences
+(``chunks``) first, so a batch of sentences runs through the LSTM together.
+
+The model folder holds ``weights.npz`` (embeddings as int8 with a scale per row, the rest float16), ``vocab.json.gz`` (characters, bigrams, embedded words, tags) and
+``lexicon.txt.gz`` (every lexicon word).
+"""
+from __future__ import annotations
+
+import gzip
+import json
+import re
+from pathlib import Path
+
+import numpy
+
+MAX_WORDS = 3      # per character and set (B/M/E): the longest lexicon words kept
+MAX_CHUNK = 200    # a sentence longer than this is cut further at commas and semicolons
+UNSEEN_LENGTHS = 4  # lexicon words never seen in training share an embedding per length 2, 3, 4, 5+
+BEGIN, END = "\x02", "\x03"  # text edges in bigrams
+
+_SENTENCE_END = re.compile(r"(?<=[。！？!?\n])")
+_CLAUSE_END = re.compile(r"(?<=[，；,;、])")
+
+
+class Vocabulary:
+    """Characters, bigrams and words to embedding rows (row 0 is padding, row 1 unknown), and the lexicon."""
+
+    def __init__(self, chars: list[str], bigrams: list[str], words: list[str], tags: list[str],
+                 lexicon: list[str]):
+        self.chars = {c: i for i, c in enumerate(chars, start=2)}
+        self.bigrams = {b: i for i, b in enumerate(bigrams, start=2)}
+        # unseen lexicon words: rows 1 .. UNSEEN_LENGTHS by length; then the embedded words
+        self.words = {w: i for i, w in enumerate(words, start=1 + UNSEEN_LENGTHS)}
+        self.tags = list(tags)
+        self.lexicon = sorted({w for w in lexicon if len(w) >= 2 and not any(c.isspace() for c in w)})
+        self._automaton = None
+        if self.lexicon:
+            import ahocorasick
+
+            automaton = ahocorasick.Automaton()
+            for word in self.lexicon:
+                row = self.words.get(word, min(len(word), 1 + UNSEEN_LENGTHS) - 1)
+                automaton.add_word(word, (len(word), row))
+            automaton.make_automaton()
+            self._automaton = automaton
+
+    @property
+    def sizes(self) -> dict[str, int]:
+        return {"chars": len(self.chars) + 2, "bigrams": len(self.bigrams) + 2,
+                "words": len(self.words) + 1 + UNSEEN_LENGTHS, "tags": len(self.tags)}
+
+    def encode(self, text: str) -> tuple[numpy.ndarray, numpy.ndarray, numpy.ndarray]:
+        """Rows for ``text``: chars [n], bigrams [n + 1] (char i sees i and i + 1), lexicon words [n, 3, MAX_WORDS]."""
+        n = len(text)
+        chars = numpy.fromiter((self.chars.get(c, 1) for c in text), dtype=numpy.int64, count=n)
+        padded = BEGIN + text + END
+        bigrams = numpy.fromiter((self.bigrams.get(padded[j:j + 2], 1) for j in range(n + 1)),
+                                 dtype=numpy.int64, count=n + 1)
+        words = numpy.zeros((n, 3, MAX_WORDS), dtype=numpy.int64)
+        if self._automaton is not None and n:
+            sets: list[list[list[tuple[int, int]]]] = [[[], [], []] for _ in range(n)]
+            for last, (length, row) in self._automaton.iter(text):
+                first = last - length + 1
+                sets[first][0].append((length, row))
+                sets[last][2].append((length, row))
+                for i in range(first + 1, last):
+                    sets[i][1].append((length, row))
+            for i, char_sets in enumerate(sets):
+                for s, found in enumerate(char_sets):
+                    if found:
+                        found.sort(reverse=True)
+                        for k, (_, row) in enumerate(found[:MAX_WORDS]):
+                            words[i, s, k] = row
+        return chars, bigrams, words
+
+    def to_disk(self, path: Path) -> None:
+        by_row = lambda table: [k for k, _ in sorted(table.items(), key=lambda kv: kv[1])]  # noqa: E731
+        data = {"chars": by_row(self.chars), "bigrams": by_row(self.bigrams), "words": by_row(self.words),
+                "tags": self.tags}
+        with gzip.open(path / "vocab.json.gz", "wt", encoding="utf-8", compresslevel=9) as out:
+            json.dump(data, out, ensure_ascii=False)
+        with gzip.open(path / "lexicon.txt.gz", "wt", encoding="utf-8", compresslevel=9) as out:
+            out.write("\n".join(self.lexicon))
+
+    @classmethod
+    def from_disk(cls, path: Path) -> "Vocabulary":
+        with gzip.open(path / "vocab.json.gz", "rt", encoding="utf-8") as src:
+            data = json.load(src)
+        with gzip.open(path / "lexicon.txt.gz", "rt", encoding="utf-8") as src:
+            lexicon = src.read().split("\n")
+        return cls(data["chars"], data["bigrams"], data["words"], data["tags"], lexicon)
+
+
+def chunks(text: str) -> list[tuple[int, str]]:
+    """``text`` cut into (offset, sentence) pieces of at most about MAX_CHUNK characters, blank pieces left out."""
+    out: list[tuple[int, str]] = []
+    offset = 0
+    for sentence in _SENTENCE_END.split(text):
+        pieces = [sentence] if len(sentence) <= MAX_CHUNK else _CLAUSE_END.split(sentence)
+        for piece in pieces:
+            while len(piece) > MAX_CHUNK:  # no clause break: hard cut
+                if piece[:MAX_CHUNK].strip():
+                    out.append((offset, piece[:MAX_CHUNK]))
+                offset += MAX_CHUNK
+                piece = piece[MAX_CHUNK:]
+            if piece.strip():
+                out.append((offset, piece))
+            offset += len(piece)
+    return out
+
+
+def spans_from_tags(tags: list[str]) -> list[tuple[int, int, str]]:
+    """BIOES tags -> (start, end, label); a span that breaks off (B without E) is dropped."""
+    spans, start, label = [], None, None
+    for i, tag in enumerate(tags):
+        kind, _, name = tag.partition("-")
+        if kind == "S":
+            spans.append((i, i + 1, name))
+            start = None
+        elif kind == "B":
+            start, label = i, name
+        elif kind == "I":
+            if label != name:
+                start = None
+        elif kind == "E":
+            if start is not None and label == name:
+                spans.append((start, i + 1, name))
+            start = None
+        else:
+            start = None
+    return spans
+
+
+EMBEDDINGS = ("char.weight", "bigram.weight", "word.weight")
+
+
+def pack(weights: dict[str, numpy.ndarray]) -> dict[str, numpy.ndarray]:
+    """Weights for storage: embedding tables as int8 with a scale per row, the rest as float16 (a quarter / half)."""
+    packed = {}
+    for name, value in weights.items():
+        if name in EMBEDDINGS:
+            scale = numpy.abs(value).max(axis=1, keepdims=True) / 127
+            scale[scale == 0] = 1
+            packed[name + ".int8"] = numpy.round(value / scale).astype(numpy.int8)
+            packed[name + ".scale"] = scale.astype(numpy.float32)
+        else:
+            packed[name] = value.astype(numpy.float16)
+    return packed
+
+
+def unpack(packed: dict[str, numpy.ndarray]) -> dict[str, numpy.ndarray]:
+    weights = {}
+    for name, value in packed.items():
+        if name.endswith(".int8"):
+            base = name[:-len(".int8")]
+            weights[base] = value.astype(numpy.float32) * packed[base + ".scale"]
+        elif not name.endswith(".scale"):
+            weights[name] = value.astype(numpy.float32)
+    return weights
+
+
+def _logsumexp(x: numpy.ndarray, axis: int) -> numpy.ndarray:
+    top = x.max(axis=axis, keepdims=True)
+    return (top + numpy.log(numpy.exp(x - top).sum(axis=axis, keepdims=True))).squeeze(axis)
+
+
+def _sigmoid(x: numpy.ndarray) -> numpy.ndarray:
+    return 0.5 * (numpy.tanh(0.5 * x) + 1.0)
+
+
+class CharTagger:
+    """The BiLSTM-CRF, numpy only. ``weights`` are torch's parameter names (see training/train_ner.py)."""
+
+    def __init__(self, vocab: Vocabulary, weights: dict[str, numpy.ndarray]):
+        self.vocab = vocab
+        w = {k: numpy.asarray(v, dtype=numpy.float32) for k, v in weights.items()}
+        self.char, self.bigram, self.word = w["char.weight"], w["bigram.weight"], w["word.weight"]
+        self.lstm = [(w[f"lstm.weight_ih_l0{s}"].T.copy(), w[f"lstm.weight_hh_l0{s}"].T.copy(),
+                      w[f"lstm.bias_ih_l0{s}"] + w[f"lstm.bias_hh_l0{s}"]) for s in ("", "_reverse")]
+        self.out_w, self.out_b = w["out.weight"].T.copy(), w["out.bias"]
+        self.transitions, self.start, self.end = w["transitions"], w["start"], w["end"]
+
+    @classmethod
+    def load(cls, path: Path | str) -> "CharTagger":
+        path = Path(path)
+        with numpy.load(path / "weights.npz") as data:
+            weights = unpack({k: data[k] for k in data.files})
+        return cls(Vocabulary.from_disk(path), weights)
+
+    def save(self, path: Path | str, weights: dict[str, numpy.ndarray]) -> None:
+        path = Path(path)
+        numpy.savez_compressed(path / "weights.npz", **pack(weights))
+        self.vocab.to_disk(path)
+
+    def __call__(self, text: str) -> list[tuple[int, int, str, float]]:
+        """The (start, end, label, confidence) character spans the model finds in ``text``."""
+        return self.many([text])[0]
+
+    def many(self, texts: list[str], batch_size: int = 64) -> list[list[tuple[int, int, str, float]]]:
+        """The spans of each text; the sentences of all texts are tagged together, in batches of similar length.
+
+        A span's confidence is the lowest probability the model gives any of its characters' tags (the CRF's
+        marginals): 0.99 for 德国 in 德国杜伊斯堡, 0.6 for a generic word it hesitates over (水路).
+        """
+        pieces = [(n, offset, piece) for n, text in enumerate(texts) for offset, piece in chunks(text)]
+        pieces.sort(key=lambda p: len(p[2]))
+        found: list[list[tuple[int, int, str, float]]] = [[] for _ in texts]
+        for b in range(0, len(pieces), batch_size):
+            batch = pieces[b:b + batch_size]
+            lengths = numpy.array([len(piece) for _, _, piece in batch])
+            scores = self.emissions([piece for _, _, piece in batch], lengths)
+            for (n, offset, _), piece_scores in zip(batch, (scores[i, :k] for i, k in enumerate(lengths))):
+                path = self._viterbi(piece_scores)
+                spans = spans_from_tags([self.vocab.tags[t] for t in path])
+                if spans:
+                    chosen = self._marginals(piece_scores)[numpy.arange(len(path)), path]
+                    found[n].extend((offset + s, offset + e, label, round(float(chosen[s:e].min()), 3))
+                                    for s, e, label in spans)
+        return [sorted(spans) for spans in found]
+
+    def tag(self, texts: list[str]) -> list[list[str]]:
+        """The best BIOES tag sequence for each text (a batch)."""
+        lengths = numpy.array([len(t) for t in texts])
+        scores = self.emissions(texts, lengths)
+        return [[self.vocab.tags[t] for t in self._viterbi(scores[i, :n])] for i, n in enumerate(lengths)]
+
+    def emissions(self, texts: list[str], lengths: numpy.ndarray) -> numpy.ndarray:
+        batch, longest = len(texts), int(lengths.max())
+        x = numpy.zeros((batch, longest, self.lstm[0][0].shape[0]), dtype=numpy.float32)
+        for i, text in enumerate(texts):
+            chars, bigrams, words = self.vocab.encode(text)
+            n = len(text)
+            embedded = self.word[words]                                   # [n, 3, K, d]
+            counts = numpy.maximum((words > 0).sum(axis=2, keepdims=True), 1)
+            x[i, :n] = numpy.concatenate([self.char[chars], self.bigram[bigrams[:-1]], self.bigram[bigrams[1:]],
+                                          (embedded.sum(axis=2) / counts).reshape(n, -1)], axis=1)
+        forward = self._lstm(x, *self.lstm[0])
+        # the backward LSTM reads each text from its own last character: reverse within the length
+        reverse = numpy.array([[n - 1 - t if t < n else t for t in range(longest)] for n in lengths])
+        rows = numpy.arange(batch)[:, None]
+        backward = self._lstm(x[rows, reverse], *self.lstm[1])[rows, reverse]
+        return numpy.concatenate([forward, backward], axis=2) @ self.out_w + self.out_b
+
+    @staticmethod
+    def _lstm(x: numpy.ndarray, w_ih: numpy.ndarray, w_hh: numpy.ndarray, bias: numpy.ndarray) -> numpy.ndarray:
+        batch, steps, _ = x.shape
+        hidden = w_hh.shape[0]
+        gates_in = x @ w_ih + bias                                        # [B, T, 4H]: input, forget, cell, output
+        h = numpy.zeros((batch, hidden), dtype=numpy.float32)
+        c = numpy.zeros((batch, hidden), dtype=numpy.float32)
+        out = numpy.empty((batch, steps, hidden), dtype=numpy.float32)
+        for t in range(steps):
+            gates = gates_in[:, t] + h @ w_hh
+            i, f = _sigmoid(gates[:, :hidden]), _sigmoid(gates[:, hidden:2 * hidden])
+            g, o = numpy.tanh(gates[:, 2 * hidden:3 * hidden]), _sigmoid(gates[:, 3 * hidden:])
+            c = f * c + i * g
+            h = o * numpy.tanh(c)
+            out[:, t] = h
+        return out
+
+    def _marginals(self, scores: numpy.ndarray) -> numpy.ndarray:
+        """P(tag k at position t | text) for every t and k: the forward-backward algorithm in log space."""
+        steps, tags = scores.shape
+        alpha = numpy.empty((steps, tags))
+        beta = numpy.empty((steps, tags))
+        alpha[0] = self.start + scores[0]
+        for t in range(1, steps):
+            alpha[t] = _logsumexp(alpha[t - 1][:, None] + self.transitions, axis=0) + scores[t]
+        beta[-1] = self.end
+        for t in range(steps - 2, -1, -1):
+            beta[t] = _logsumexp(self.transitions + (scores[t + 1] + beta[t + 1])[None, :], axis=1)
+        return numpy.exp(alpha + beta - _logsumexp(alpha[-1] + self.end, axis=0))
+
+    def _viterbi(self, scores: numpy.ndarray) -> list[int]:
+        best = self.start + scores[0]
+        back = []
+        for t in range(1, len(scores)):
+            total = best[:, None] + self.transitions                      # [from, to]
+            back.append(total.argmax(axis=0))
+            best = total.max(axis=0) + scores[t]
+        path = [int((best + self.end).argmax())]
+        for pointers in reversed(back):
+            path.append(int(pointers[path[-1]]))
+        return path[::-1]

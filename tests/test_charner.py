@@ -1,0 +1,209 @@
+"""The character BiLSTM-CRF behind the statistical NER layer: features, chunking, decoding, and numpy = torch."""
+from __future__ import annotations
+
+import itertools
+import sys
+from argparse import Namespace
+from pathlib import Path
+
+import numpy
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from kg.nlp.charner import MAX_CHUNK, CharTagger, Vocabulary, chunks, spans_from_tags
+
+TRAINING = Path(__file__).resolve().parent.parent / "training"
+TAGS = ["O", "B-PER", "I-PER", "E-PER", "S-PER", "B-LOC", "I-LOC", "E-LOC", "S-LOC"]
+
+
+@pytest.fixture(scope="module")
+def vocab():
+    return Vocabulary(chars=list("义乌小商品城市"), bigrams=["义乌", "\x02义"], words=["小商品"], tags=TAGS,
+                      lexicon=["小商品", "商品", "义乌", "商品城市场"])
+
+
+# --- features --------------------------------------------------------------------------------------------------
+
+
+def test_encode_rows(vocab):
+    chars, bigrams, words = vocab.encode("义乌小商品城")
+    assert chars.tolist() == [2, 3, 4, 5, 6, 7]
+    # bigram j is text[j-1:j+1] with the edges marked; unknown bigrams share row 1
+    assert bigrams.tolist() == [3, 2, 1, 1, 1, 1, 1]
+    # row 5 = the embedded word 小商品; rows 1-4 = unseen words of length 2, 3, 4, 5+
+    assert words.shape == (6, 3, 3)
+    assert words[0, 0, 0] == 1 and words[1, 2, 0] == 1          # 义乌 (unseen, length 2) begins at 义, ends at 乌
+    assert words[2, 0].tolist() == [5, 0, 0]                     # 小 begins 小商品
+    assert words[3, 1].tolist() == [5, 0, 0] and words[3, 0].tolist() == [1, 0, 0]  # 商 inside 小商品, begins 商品
+    assert words[4, 2].tolist() == [5, 1, 0]                     # 品 ends 小商品 and 商品, the longer first
+    assert words[5].sum() == 0                                   # 城 is in no word
+
+
+def test_unknown_characters_share_a_row(vocab):
+    chars, bigrams, words = vocab.encode("A股")
+    assert chars.tolist() == [1, 1] and words.sum() == 0
+
+
+def test_vocabulary_round_trips(vocab, tmp_path):
+    vocab.to_disk(tmp_path)
+    loaded = Vocabulary.from_disk(tmp_path)
+    for text in ("义乌小商品城市场", "", "商品城市场"):
+        for a, b in zip(vocab.encode(text), loaded.encode(text)):
+            assert numpy.array_equal(a, b)
+    assert loaded.tags == TAGS and loaded.sizes == vocab.sizes
+
+
+# --- chunks and tags -------------------------------------------------------------------------------------------
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet="义乌港。！\n，、 ab", max_size=700))
+def test_chunks_are_pieces_of_the_text_in_order(text):
+    pieces = chunks(text)
+    last_end = 0
+    for offset, piece in pieces:
+        assert text[offset:offset + len(piece)] == piece and piece.strip()
+        assert offset >= last_end and len(piece) <= MAX_CHUNK
+        last_end = offset + len(piece)
+    covered = {i for offset, piece in pieces for i in range(offset, offset + len(piece))}
+    assert all(text[i].isspace() or i in covered for i in range(len(text)))
+
+
+def test_chunks_cut_after_sentence_ends():
+    assert chunks("义乌发车。宁波到港！\n") == [(0, "义乌发车。"), (5, "宁波到港！")]
+
+
+@pytest.mark.parametrize("tags, spans", [
+    (["B-PER", "E-PER", "O", "S-LOC"], [(0, 2, "PER"), (3, 4, "LOC")]),
+    (["B-LOC", "I-LOC", "I-LOC", "E-LOC"], [(0, 4, "LOC")]),
+    (["B-LOC", "I-PER", "E-LOC"], []),          # a span that changes type midway is dropped
+    (["B-LOC", "O", "E-LOC"], []),
+    (["I-LOC", "E-LOC", "B-PER"], []),          # no begin, no end
+    ([], []),
+])
+def test_spans_from_tags(tags, spans):
+    assert spans_from_tags(tags) == spans
+
+
+# --- the numpy model computes what the torch model trained ------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def torch_model(vocab):
+    torch = pytest.importorskip("torch")
+    sys.path.insert(0, str(TRAINING))
+    from train_ner import Tagger
+
+    torch.manual_seed(0)
+    args = Namespace(char_dim=6, bigram_dim=4, word_dim=3, hidden=5, dropout=0.5)
+    model = Tagger(vocab.sizes, args)
+    with torch.no_grad():
+        for name in ("transitions", "start", "end"):
+            getattr(model, name).normal_()
+    return model.eval()
+
+
+def test_numpy_emissions_equal_torch(vocab, torch_model):
+    import torch
+
+    sys.path.insert(0, str(TRAINING))
+    from train_ner import collate
+
+    texts = ["义乌小商品城", "商品", "城市场义乌乌"]
+    tagger = CharTagger(vocab, torch_model.numpy_weights())
+    lengths = numpy.array([len(t) for t in texts])
+    items = [(vocab.encode(t), [0] * len(t)) for t in texts]
+    chars, bigrams, words, _, torch_lengths = collate(items)
+    with torch.no_grad():
+        expected = torch_model.emissions(chars, bigrams, words, torch_lengths).numpy()
+    got = tagger.emissions(texts, lengths)
+    for i, n in enumerate(lengths):
+        numpy.testing.assert_allclose(got[i, :n], expected[i, :n], rtol=1e-4, atol=1e-5)
+
+
+def test_viterbi_finds_the_best_path(vocab, torch_model):
+    tagger = CharTagger(vocab, torch_model.numpy_weights())
+    rng = numpy.random.default_rng(1)
+    for _ in range(5):
+        scores = rng.normal(size=(3, len(TAGS))).astype(numpy.float32)
+
+        def total(path):
+            return (tagger.start[path[0]] + tagger.end[path[-1]] + sum(scores[t, k] for t, k in enumerate(path))
+                    + sum(tagger.transitions[a, b] for a, b in zip(path, path[1:])))
+
+        best = max(itertools.product(range(len(TAGS)), repeat=3), key=total)
+        assert tuple(tagger._viterbi(scores)) == best
+
+
+def test_marginals_are_path_probabilities(vocab, torch_model):
+    tagger = CharTagger(vocab, torch_model.numpy_weights())
+    scores = numpy.random.default_rng(2).normal(size=(3, len(TAGS))).astype(numpy.float32)
+    paths = list(itertools.product(range(len(TAGS)), repeat=3))
+    weights = numpy.exp([tagger.start[p[0]] + tagger.end[p[-1]] + sum(scores[t, k] for t, k in enumerate(p))
+                         + sum(tagger.transitions[a, b] for a, b in zip(p, p[1:])) for p in paths])
+    expected = numpy.zeros((3, len(TAGS)))
+    for path, weight in zip(paths, weights / weights.sum()):
+        for t, k in enumerate(path):
+            expected[t, k] += weight
+    numpy.testing.assert_allclose(tagger._marginals(scores), expected, rtol=1e-4, atol=1e-7)
+
+
+def test_crf_loss_is_the_negative_log_likelihood(vocab, torch_model):
+    """The forward algorithm's partition equals the sum over every path (tiny case, brute force)."""
+    import torch
+
+    sys.path.insert(0, str(TRAINING))
+    from train_ner import collate
+
+    text, tags = "义乌城", [1, 3, 8]
+    batch = collate([(vocab.encode(text), tags)])
+    with torch.no_grad():
+        loss = float(torch_model.loss(*batch))
+        scores = torch_model.emissions(batch[0], batch[1], batch[2], batch[4])[0].numpy()
+    tagger = CharTagger(vocab, torch_model.numpy_weights())
+
+    def total(path):
+        return (tagger.start[path[0]] + tagger.end[path[-1]] + sum(scores[t, k] for t, k in enumerate(path))
+                + sum(tagger.transitions[a, b] for a, b in zip(path, path[1:])))
+
+    log_z = numpy.logaddexp.reduce([total(p) for p in itertools.product(range(len(TAGS)), repeat=3)])
+    assert loss == pytest.approx(log_z - total(tags), rel=1e-4)
+
+
+# --- the shipped model -----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("据新华社报道，联合国秘书长古特雷斯在纽约会见了来自哈萨克斯坦的代表团。",
+     {"新华社": "ORG", "联合国": "ORG", "古特雷斯": "PER", "纽约": "LOC", "哈萨克斯坦": "LOC"}),
+    ("浙江大学教授李明华说，商户们正在开拓中东市场。", {"浙江大学": "ORG", "李明华": "PER", "中东": "LOC"}),
+])
+def test_shipped_model_tags_sentences_of_our_own(text, expected):
+    from kg.nlp.statistical import MODEL_DIR
+
+    found = CharTagger.load(MODEL_DIR)(text)
+    assert {text[s:e]: label for s, e, label, _ in found} == expected
+    assert all(0.0 <= confidence <= 1.0 for *_, confidence in found)
+
+
+def test_stored_weights_are_close_to_the_trained_ones(vocab, torch_model, tmp_path):
+    weights = torch_model.numpy_weights()
+    CharTagger(vocab, weights).save(tmp_path, weights)
+    loaded = CharTagger.load(tmp_path)
+    numpy.testing.assert_allclose(loaded.bigram, weights["bigram.weight"], atol=numpy.abs(weights["bigram.weight"]).max() / 200)
+    numpy.testing.assert_allclose(loaded.transitions, weights["transitions"], rtol=1e-3)
+    assert loaded.bigram[0].tolist() == [0.0] * loaded.bigram.shape[1]    # the padding row stays zero
+
+
+def test_crf_loss_of_a_padded_batch_is_the_mean_of_its_sentences(vocab, torch_model):
+    import torch
+
+    sys.path.insert(0, str(TRAINING))
+    from train_ner import collate
+
+    long, short = (vocab.encode("义乌小商品城"), [1, 3, 0, 0, 0, 4]), (vocab.encode("商品"), [5, 7])
+    with torch.no_grad():
+        both = float(torch_model.loss(*collate([long, short])))
+        alone = [float(torch_model.loss(*collate([item]))) for item in (long, short)]
+    assert both == pytest.approx(sum(alone) / 2, rel=1e-5)
