@@ -207,3 +207,15 @@ def test_crf_loss_of_a_padded_batch_is_the_mean_of_its_sentences(vocab, torch_mo
         both = float(torch_model.loss(*collate([long, short])))
         alone = [float(torch_model.loss(*collate([item]))) for item in (long, short)]
     assert both == pytest.approx(sum(alone) / 2, rel=1e-5)
+
+
+def test_batched_decoding_equals_one_text_at_a_time(vocab, torch_model):
+    tagger = CharTagger(vocab, torch_model.numpy_weights())
+    rng = numpy.random.default_rng(3)
+    lengths = numpy.array([5, 1, 3, 5])
+    scores = rng.normal(size=(4, 5, len(TAGS))).astype(numpy.float32)
+    paths = tagger._viterbi(scores, lengths)
+    marginals = tagger._marginals(scores, lengths)
+    for i, n in enumerate(lengths):
+        assert paths[i] == tagger._viterbi(scores[i, :n])
+        numpy.testing.assert_allclose(marginals[i, :n], tagger._marginals(scores[i, :n]), rtol=1e-6)

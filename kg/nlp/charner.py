@@ -185,8 +185,14 @@ class CharTagger:
         self.vocab = vocab
         w = {k: numpy.asarray(v, dtype=numpy.float32) for k, v in weights.items()}
         self.char, self.bigram, self.word = w["char.weight"], w["bigram.weight"], w["word.weight"]
-        self.lstm = [(w[f"lstm.weight_ih_l0{s}"].T.copy(), w[f"lstm.weight_hh_l0{s}"].T.copy(),
-                      w[f"lstm.bias_ih_l0{s}"] + w[f"lstm.bias_hh_l0{s}"]) for s in ("", "_reverse")]
+        # the input's share of the gates of both LSTMs (forward, backward) in one matrix; a character's share is
+        # looked up, computed once here for every character
+        w_ih = numpy.concatenate([w["lstm.weight_ih_l0"].T, w["lstm.weight_ih_l0_reverse"].T], axis=1)
+        dims = self.char.shape[1]
+        self.char_gates = self.char @ w_ih[:dims]
+        self.rest_ih = numpy.ascontiguousarray(w_ih[dims:])
+        self.bias = numpy.concatenate([w[f"lstm.bias_ih_l0{s}"] + w[f"lstm.bias_hh_l0{s}"] for s in ("", "_reverse")])
+        self.w_hh = [w[f"lstm.weight_hh_l0{s}"].T.copy() for s in ("", "_reverse")]
         self.out_w, self.out_b = w["out.weight"].T.copy(), w["out.bias"]
         self.transitions, self.start, self.end = w["transitions"], w["start"], w["end"]
 
@@ -219,76 +225,106 @@ class CharTagger:
             batch = pieces[b:b + batch_size]
             lengths = numpy.array([len(piece) for _, _, piece in batch])
             scores = self.emissions([piece for _, _, piece in batch], lengths)
-            for (n, offset, _), piece_scores in zip(batch, (scores[i, :k] for i, k in enumerate(lengths))):
-                path = self._viterbi(piece_scores)
-                spans = spans_from_tags([self.vocab.tags[t] for t in path])
-                if spans:
-                    chosen = self._marginals(piece_scores)[numpy.arange(len(path)), path]
-                    found[n].extend((offset + s, offset + e, label, round(float(chosen[s:e].min()), 3))
-                                    for s, e, label in spans)
+            paths = self._viterbi(scores, lengths)
+            spans = [spans_from_tags([self.vocab.tags[t] for t in path]) for path in paths]
+            tagged = [i for i, found_here in enumerate(spans) if found_here]
+            if not tagged:
+                continue
+            marginals = self._marginals(scores[tagged], lengths[tagged])
+            for m, i in enumerate(tagged):
+                n, offset, _ = batch[i]
+                chosen = marginals[m, numpy.arange(lengths[i]), paths[i]]
+                found[n].extend((offset + s, offset + e, label, round(float(chosen[s:e].min()), 3))
+                                for s, e, label in spans[i])
         return [sorted(spans) for spans in found]
 
     def tag(self, texts: list[str]) -> list[list[str]]:
         """The best BIOES tag sequence for each text (a batch)."""
         lengths = numpy.array([len(t) for t in texts])
         scores = self.emissions(texts, lengths)
-        return [[self.vocab.tags[t] for t in self._viterbi(scores[i, :n])] for i, n in enumerate(lengths)]
+        return [[self.vocab.tags[t] for t in path] for path in self._viterbi(scores, lengths)]
 
     def emissions(self, texts: list[str], lengths: numpy.ndarray) -> numpy.ndarray:
         batch, longest = len(texts), int(lengths.max())
-        x = numpy.zeros((batch, longest, self.lstm[0][0].shape[0]), dtype=numpy.float32)
+        chars = numpy.zeros((batch, longest), dtype=numpy.int64)
+        rest = numpy.zeros((batch, longest, self.rest_ih.shape[0]), dtype=numpy.float32)
         for i, text in enumerate(texts):
-            chars, bigrams, words = self.vocab.encode(text)
             n = len(text)
+            chars[i, :n], bigrams, words = self.vocab.encode(text)
             embedded = self.word[words]                                   # [n, 3, K, d]
             counts = numpy.maximum((words > 0).sum(axis=2, keepdims=True), 1)
-            x[i, :n] = numpy.concatenate([self.char[chars], self.bigram[bigrams[:-1]], self.bigram[bigrams[1:]],
-                                          (embedded.sum(axis=2) / counts).reshape(n, -1)], axis=1)
-        forward = self._lstm(x, *self.lstm[0])
+            rest[i, :n] = numpy.concatenate([self.bigram[bigrams[:-1]], self.bigram[bigrams[1:]],
+                                             (embedded.sum(axis=2) / counts).reshape(n, -1)], axis=1)
+        gates = rest @ self.rest_ih                                       # [B, T, 2 x 4H]
+        gates += self.char_gates[chars]
+        gates += self.bias
+        half = gates.shape[2] // 2
+        forward = self._lstm(gates[:, :, :half], self.w_hh[0])
         # the backward LSTM reads each text from its own last character: reverse within the length
         reverse = numpy.array([[n - 1 - t if t < n else t for t in range(longest)] for n in lengths])
         rows = numpy.arange(batch)[:, None]
-        backward = self._lstm(x[rows, reverse], *self.lstm[1])[rows, reverse]
+        backward = self._lstm(gates[rows, reverse, half:], self.w_hh[1])[rows, reverse]
         return numpy.concatenate([forward, backward], axis=2) @ self.out_w + self.out_b
 
     @staticmethod
-    def _lstm(x: numpy.ndarray, w_ih: numpy.ndarray, w_hh: numpy.ndarray, bias: numpy.ndarray) -> numpy.ndarray:
-        batch, steps, _ = x.shape
+    def _lstm(gates_in: numpy.ndarray, w_hh: numpy.ndarray) -> numpy.ndarray:
+        """Run one LSTM over ``gates_in`` [B, T, 4H] (the input's share of its gates: input, forget, cell, output)."""
+        batch, steps, _ = gates_in.shape
         hidden = w_hh.shape[0]
-        gates_in = x @ w_ih + bias                                        # [B, T, 4H]: input, forget, cell, output
         h = numpy.zeros((batch, hidden), dtype=numpy.float32)
         c = numpy.zeros((batch, hidden), dtype=numpy.float32)
         out = numpy.empty((batch, steps, hidden), dtype=numpy.float32)
+        gates = numpy.empty((batch, 4 * hidden), dtype=numpy.float32)
         for t in range(steps):
-            gates = gates_in[:, t] + h @ w_hh
-            i, f = _sigmoid(gates[:, :hidden]), _sigmoid(gates[:, hidden:2 * hidden])
-            g, o = numpy.tanh(gates[:, 2 * hidden:3 * hidden]), _sigmoid(gates[:, 3 * hidden:])
-            c = f * c + i * g
-            h = o * numpy.tanh(c)
+            numpy.matmul(h, w_hh, out=gates)
+            gates += gates_in[:, t]
+            sig = _sigmoid(gates)
+            c = sig[:, hidden:2 * hidden] * c + sig[:, :hidden] * numpy.tanh(gates[:, 2 * hidden:3 * hidden])
+            h = sig[:, 3 * hidden:] * numpy.tanh(c)
             out[:, t] = h
         return out
 
-    def _marginals(self, scores: numpy.ndarray) -> numpy.ndarray:
-        """P(tag k at position t | text) for every t and k: the forward-backward algorithm in log space."""
-        steps, tags = scores.shape
-        alpha = numpy.empty((steps, tags))
-        beta = numpy.empty((steps, tags))
-        alpha[0] = self.start + scores[0]
-        for t in range(1, steps):
-            alpha[t] = _logsumexp(alpha[t - 1][:, None] + self.transitions, axis=0) + scores[t]
-        beta[-1] = self.end
-        for t in range(steps - 2, -1, -1):
-            beta[t] = _logsumexp(self.transitions + (scores[t + 1] + beta[t + 1])[None, :], axis=1)
-        return numpy.exp(alpha + beta - _logsumexp(alpha[-1] + self.end, axis=0))
+    def _marginals(self, scores: numpy.ndarray, lengths: numpy.ndarray | None = None) -> numpy.ndarray:
+        """P(tag k at position t | text) for every t and k: the forward-backward algorithm in log space.
 
-    def _viterbi(self, scores: numpy.ndarray) -> list[int]:
-        best = self.start + scores[0]
-        back = []
-        for t in range(1, len(scores)):
-            total = best[:, None] + self.transitions                      # [from, to]
-            back.append(total.argmax(axis=0))
-            best = total.max(axis=0) + scores[t]
-        path = [int((best + self.end).argmax())]
-        for pointers in reversed(back):
-            path.append(int(pointers[path[-1]]))
-        return path[::-1]
+        ``scores`` is one text's [T, K] or a padded batch's [B, T, K] with the texts' ``lengths``.
+        """
+        if scores.ndim == 2:
+            return self._marginals(scores[None], numpy.array([len(scores)]))[0]
+        batch, steps, tags = scores.shape
+        alpha = numpy.empty((batch, steps, tags))
+        beta = numpy.empty((batch, steps, tags))
+        alpha[:, 0] = self.start + scores[:, 0]
+        for t in range(1, steps):
+            alpha[:, t] = _logsumexp(alpha[:, t - 1, :, None] + self.transitions, axis=1) + scores[:, t]
+        beta[:] = self.end                       # from each text's last character on
+        for t in range(steps - 2, -1, -1):
+            inside = (t + 1 < lengths)[:, None]
+            step = _logsumexp(self.transitions + (scores[:, t + 1] + beta[:, t + 1])[:, None, :], axis=2)
+            beta[:, t] = numpy.where(inside, step, beta[:, t])
+        last = alpha[numpy.arange(batch), lengths - 1]
+        total = _logsumexp(last + self.end, axis=1)
+        return numpy.exp(alpha + beta - total[:, None, None])
+
+    def _viterbi(self, scores: numpy.ndarray, lengths: numpy.ndarray | None = None):
+        """The best tag path of one text's [T, K] scores, or the paths of a padded batch's [B, T, K]."""
+        if scores.ndim == 2:
+            return self._viterbi(scores[None], numpy.array([len(scores)]))[0]
+        batch, steps, tags = scores.shape
+        best = self.start + scores[:, 0]
+        back = numpy.zeros((batch, steps, tags), dtype=numpy.int64)
+        finals = numpy.zeros((batch, tags))
+        for t in range(1, steps):
+            total = best[:, :, None] + self.transitions            # [B, from, to]
+            back[:, t] = total.argmax(axis=1)
+            best = total.max(axis=1) + scores[:, t]
+            ended = lengths == t + 1
+            finals[ended] = best[ended]
+        finals[lengths == 1] = (self.start + scores[:, 0])[lengths == 1]
+        paths = []
+        for b, n in enumerate(lengths):
+            path = [int((finals[b] + self.end).argmax())]
+            for t in range(n - 1, 0, -1):
+                path.append(int(back[b, t, path[-1]]))
+            paths.append(path[::-1])
+        return paths
