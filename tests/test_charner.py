@@ -219,3 +219,18 @@ def test_batched_decoding_equals_one_text_at_a_time(vocab, torch_model):
     for i, n in enumerate(lengths):
         assert paths[i] == tagger._viterbi(scores[i, :n])
         numpy.testing.assert_allclose(marginals[i, :n], tagger._marginals(scores[i, :n]), rtol=1e-6)
+
+
+def test_batches_do_not_change_what_is_found():
+    from kg.nlp.statistical import MODEL_DIR
+
+    tagger = CharTagger.load(MODEL_DIR)
+    texts = ["据新华社报道，联合国秘书长古特雷斯在纽约会见了来自哈萨克斯坦的代表团。" * 4,
+             "浙江大学教授李明华说，商户们正在开拓中东市场。", "", "李明华说。"]
+    expected = [tagger(text) for text in texts]
+    assert any(expected)
+    for size, chars in ((64, 6000), (2, 6000), (64, 100), (1, 1)):
+        got = tagger.many(texts, batch_size=size, batch_chars=chars)
+        assert [[span[:3] for span in spans] for spans in got] == [[span[:3] for span in spans] for spans in expected]
+        for spans, want in zip(got, expected):   # float sums may differ in the last bits with the batch's shape
+            assert [span[3] for span in spans] == pytest.approx([span[3] for span in want], abs=0.002)

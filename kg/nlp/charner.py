@@ -212,8 +212,10 @@ class CharTagger:
         """The (start, end, label, confidence) character spans the model finds in ``text``."""
         return self.many([text])[0]
 
-    def many(self, texts: list[str], batch_size: int = 64) -> list[list[tuple[int, int, str, float]]]:
-        """The spans of each text; the sentences of all texts are tagged together, in batches of similar length.
+    def many(self, texts: list[str], batch_size: int = 64,
+             batch_chars: int = 6000) -> list[list[tuple[int, int, str, float]]]:
+        """The spans of each text; the sentences of all texts are tagged together, in batches of similar length
+        (at most ``batch_size`` sentences, and ``batch_chars`` characters once padded: that bounds the memory).
 
         A span's confidence is the lowest probability the model gives any of its characters' tags (the CRF's
         marginals): 0.99 for 德国 in 德国杜伊斯堡, 0.6 for a generic word it hesitates over (水路).
@@ -221,8 +223,15 @@ class CharTagger:
         pieces = [(n, offset, piece) for n, text in enumerate(texts) for offset, piece in chunks(text)]
         pieces.sort(key=lambda p: len(p[2]))
         found: list[list[tuple[int, int, str, float]]] = [[] for _ in texts]
-        for b in range(0, len(pieces), batch_size):
-            batch = pieces[b:b + batch_size]
+        batches, batch = [], []
+        for piece in pieces:                                   # longest last: the batch pads to this one
+            if batch and (len(batch) == batch_size or (len(batch) + 1) * len(piece[2]) > batch_chars):
+                batches.append(batch)
+                batch = []
+            batch.append(piece)
+        if batch:
+            batches.append(batch)
+        for batch in batches:
             lengths = numpy.array([len(piece) for _, _, piece in batch])
             scores = self.emissions([piece for _, _, piece in batch], lengths)
             paths = self._viterbi(scores, lengths)
