@@ -213,7 +213,7 @@ class CharTagger:
         return self.many([text])[0]
 
     def many(self, texts: list[str], batch_size: int = 64,
-             batch_chars: int = 6000) -> list[list[tuple[int, int, str, float]]]:
+             batch_chars: int = 3000) -> list[list[tuple[int, int, str, float]]]:
         """The spans of each text; the sentences of all texts are tagged together, in batches of similar length
         (at most ``batch_size`` sentences, and ``batch_chars`` characters once padded: that bounds the memory).
 
