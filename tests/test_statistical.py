@@ -1,7 +1,6 @@
 """The statistical NER layer: the MSRA model ships with kg, adds names the rules miss, and never overrides them."""
 from __future__ import annotations
 
-from pathlib import Path
 
 import json
 
