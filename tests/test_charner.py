@@ -234,3 +234,8 @@ def test_batches_do_not_change_what_is_found():
         assert [[span[:3] for span in spans] for spans in got] == [[span[:3] for span in spans] for spans in expected]
         for spans, want in zip(got, expected):   # float sums may differ in the last bits with the batch's shape
             assert [span[3] for span in spans] == pytest.approx([span[3] for span in want], abs=0.002)
+
+
+def test_words_in_lists_each_lexicon_word_found(vocab):
+    assert sorted(vocab.words_in("义乌小商品城市场")) == sorted(["义乌", "小商品", "商品", "商品城市场"])
+    assert vocab.words_in("") == []

@@ -53,7 +53,7 @@ def build_vocabulary(train: list, lexicon: list[str], args) -> Vocabulary:
     probe = Vocabulary([], [], [], TAGS, lexicon)
     words = Counter()
     for text, _ in train:
-        words.update(_matches(probe, text))
+        words.update(probe.words_in(text))
     return Vocabulary(by_count(chars, 1), by_count(bigrams, args.min_bigram)[:args.max_bigrams],
                       by_count(words, args.min_word)[:args.max_words], TAGS, lexicon)
 
@@ -61,11 +61,6 @@ def build_vocabulary(train: list, lexicon: list[str], args) -> Vocabulary:
 def by_count(counts: Counter, least: int) -> list[str]:
     """The keys seen at least ``least`` times, most frequent first: cutting the table short drops the rarest."""
     return [key for key, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])) if n >= least]
-
-
-def _matches(vocab: Vocabulary, text: str):
-    for last, (length, _) in vocab._automaton.iter(text):
-        yield text[last - length + 1:last + 1]
 
 
 def main() -> None:

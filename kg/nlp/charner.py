@@ -59,6 +59,12 @@ class Vocabulary:
         return {"chars": len(self.chars) + 2, "bigrams": len(self.bigrams) + 2,
                 "words": len(self.words) + 1 + UNSEEN_LENGTHS, "tags": len(self.tags)}
 
+    def words_in(self, text: str) -> list[str]:
+        """The lexicon words found in ``text`` (each occurrence once)."""
+        if self._automaton is None:
+            return []
+        return [text[last - length + 1:last + 1] for last, (length, _) in self._automaton.iter(text)]
+
     def encode(self, text: str) -> tuple[numpy.ndarray, numpy.ndarray, numpy.ndarray]:
         """Rows for ``text``: chars [n], bigrams [n + 1] (char i sees i and i + 1), lexicon words [n, 3, MAX_WORDS]."""
         n = len(text)
