@@ -319,14 +319,15 @@ def view(folder, no_open, cap):
 @main.command()
 @click.argument("source", type=click.File(encoding="utf-8"), default="-")
 @click.option("--labels", type=click.Choice(["kg", "msra"]), default="kg", show_default=True,
-              help="kg's ontology classes, or MSRA's PER/LOC/ORG (entities of other classes left out).")
-@click.option("--model-only", is_flag=True, help="The trained NER model alone (PER/LOC/ORG), without rules and gazetteer.")
+              help="kg's ontology classes (rules, gazetteer and model merged), or MSRA's PER/LOC/ORG as MSRA annotates "
+                   "them (the trained model's spans, with their confidence).")
+@click.option("--model-only", is_flag=True, help="The trained NER model alone: the same as --labels msra.")
 def ner(source, labels, model_only):
     """Tag entities line by line: one line of text in (FILE or - for stdin), one JSON line out."""
     from kg.nlp.entities import tag_lines
 
     try:
-        for record in tag_lines(source, labels=labels, model_only=model_only):
+        for record in tag_lines(source, labels="msra" if model_only else labels):
             click.echo(json.dumps(record, ensure_ascii=False))
     except KGError as error:
         _fail(error)

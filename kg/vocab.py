@@ -37,7 +37,3 @@ COARSE = {**{c: "Place" for c in PLACE_CLASSES}, **{c: "Organization" for c in O
 def coarse(cls: str) -> str:
     return COARSE.get(cls, cls)
 
-
-# MSRA's three name types (PER/LOC/ORG) for kg's classes, for `kg ner --labels msra`; other classes have none
-MSRA_LABELS = {**{c: "LOC" for c in PLACE_CLASSES + ("Zone", "Facility")},
-               **{c: "ORG" for c in ORG_CLASSES + ("Platform",)}, "Person": "PER"}

@@ -75,13 +75,24 @@ def test_tag_lines_offsets_point_into_the_line(nlp):
         assert line["text"][e["start"]:e["end"]] == e["text"]
 
 
-def test_tag_lines_with_msra_labels(nlp):
+def test_tag_lines_with_msra_labels_are_the_model_spans(nlp):
+    from kg.nlp.charner import CharTagger
+    from kg.nlp.entities import tag_lines
+    from kg.nlp.statistical import MODEL_DIR
+
+    lines = ["浙江大学教授李明华说，商户们正在开拓中东市场。", "义乌小商品出口到塔什干。"]
+    records = list(tag_lines(lines, nlp=nlp, labels="msra"))
+    assert [[(e["start"], e["end"], e["type"], e["confidence"]) for e in r["entities"]] for r in records] == \
+        CharTagger.load(MODEL_DIR).many(lines)
+    assert {(e["text"], e["type"]) for e in records[0]["entities"]} == {("浙江大学", "ORG"), ("李明华", "PER"),
+                                                                         ("中东", "LOC")}
+
+
+def test_tag_lines_gives_each_line_what_it_gives_it_alone(nlp):
     from kg.nlp.entities import tag_lines
 
-    [record] = tag_lines(["义乌小商品出口到塔什干，金华市商务局介绍。"], nlp=nlp, labels="msra")
-    found = {(e["text"], e["type"]) for e in record["entities"]}
-    assert {("义乌", "LOC"), ("塔什干", "LOC"), ("金华市商务局", "ORG")} <= found
-    assert "小商品" not in {text for text, _ in found}          # an Industry has no MSRA type
+    lines = ["记者从金华市商务局获悉。", "", "中欧班列从义乌出发，抵达马德里。"] * 100   # more than one batch of lines
+    assert list(tag_lines(lines, nlp=nlp)) == [record for line in lines[:3] for record in tag_lines([line], nlp=nlp)] * 100
 
 
 @pytest.mark.parametrize("text, long, short", [

@@ -1,8 +1,10 @@
 """The statistical NER layer: the MSRA model ships with kg, adds names the rules miss, and never overrides them."""
 from __future__ import annotations
 
-
 import json
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 import spacy
@@ -74,14 +76,15 @@ def test_model_adds_a_name_the_rules_miss(nlp, text, name, cls):
     assert found.get(name) == (cls, name.replace(" ", ""))
 
 
-def test_kg_ner_model_only_gives_the_model_spans():
+@pytest.mark.parametrize("flags", [["--labels", "msra"], ["--model-only"]])
+def test_kg_ner_with_msra_labels_gives_the_model_spans(flags):
     from click.testing import CliRunner
 
     from kg.cli import main
     from kg.nlp.charner import CharTagger
 
     text = "德国杜伊斯堡的客户王海涛参观了恒远物流公司。"
-    result = CliRunner().invoke(main, ["ner", "--model-only", "-"], input=text + "\n")
+    result = CliRunner().invoke(main, ["ner", *flags, "-"], input=text + "\n")
     assert result.exit_code == 0, result.output
     got = [(e["start"], e["end"], e["type"], e["confidence"]) for e in json.loads(result.output)["entities"]]
     assert got == CharTagger.load(MODEL_DIR)(text)
@@ -189,3 +192,23 @@ def test_merge(vocab, words, rule, model, expected):
 ])
 def test_head_word_class(label, text, cls):
     assert ontology_class(label, text) == cls
+
+
+def test_score_lines_scores_kg_ner_records_on_the_development_slice(tmp_path):
+    script = Path(__file__).resolve().parent.parent / "training" / "score_lines.py"
+    data = tmp_path / "train.txt"
+    data.write_text("今天/o 下雨/o 。/o\n明天/o 晴/o 。/o\n王海涛/nr 去/o 义乌/ns 。/o\n海关总署/nt 发布/o 。/o\n",
+                    encoding="utf-8")
+    run = [sys.executable, str(script), "--data", str(data), "--dev-share", "0.5"]
+    subprocess.run([*run, "--write-text", str(tmp_path / "dev.txt")], check=True)
+    assert (tmp_path / "dev.txt").read_text(encoding="utf-8") == "王海涛去义乌。\n海关总署发布。\n"
+    records = [{"text": "王海涛去义乌。", "entities": [{"start": 0, "end": 3, "type": "PER"},
+                                                       {"start": 4, "end": 6, "type": "ORG"}]},   # wrong type
+               {"text": "海关总署发布。", "entities": []}]
+    (tmp_path / "dev.jsonl").write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records),
+                                        encoding="utf-8")
+    out = subprocess.run([*run, str(tmp_path / "dev.jsonl")], check=True, capture_output=True, text=True).stdout
+    assert out.splitlines()[-1].split() == ["ALL", "0.5000", "0.3333", "0.4000", "3"]
+    (tmp_path / "short.jsonl").write_text(json.dumps(records[0], ensure_ascii=False) + "\n", encoding="utf-8")
+    failed = subprocess.run([*run, str(tmp_path / "short.jsonl")], capture_output=True, text=True)
+    assert failed.returncode != 0 and "do not match" in failed.stderr

@@ -86,6 +86,9 @@ def main() -> None:
     parser.add_argument("--max-words", type=int, default=30000, help="embedded lexicon words, most frequent first")
     parser.add_argument("--unknown", type=float, default=0.0, help="share of inputs replaced by unknown in training")
     parser.add_argument("--decay", type=float, default=0.9, help="learning rate factor per epoch")
+    parser.add_argument("--average", type=float, default=0.999,
+                        help="also keep a moving average of the weights (this factor per batch; 0: none) and score it "
+                             "after each epoch; the better of the two is kept")
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--limit", type=int, default=0, help="train on the first N sentences only (smoke test)")
@@ -110,6 +113,7 @@ def main() -> None:
 
     model = Tagger(vocab.sizes, args)
     optimizer = torch.optim.Adam(model.parameters(), lr=args.lr)
+    average = {k: v.detach().clone() for k, v in model.state_dict().items()} if args.average else None
     best_f, best_state, history = -1.0, None, []
     for epoch in range(1, args.epochs + 1):
         if (time.perf_counter() - started) / 60 > args.minutes:
@@ -128,13 +132,23 @@ def main() -> None:
             torch.nn.utils.clip_grad_norm_(model.parameters(), 5.0)
             optimizer.step()
             total += loss.item()
-        tagger = CharTagger(vocab, model.numpy_weights())
-        scores = evaluate(tagger, dev)
+            if average is not None:
+                with torch.no_grad():
+                    for k, v in model.state_dict().items():
+                        average[k].mul_(args.average).add_(v, alpha=1 - args.average)
+        weights = model.numpy_weights()
+        scores = evaluate(CharTagger(vocab, weights), dev)
         history.append({"epoch": epoch, "minutes": round((time.perf_counter() - started) / 60, 1),
                          "loss": round(total / len(encoded), 3), **scores["ALL"]})
+        candidates = [(scores["ALL"]["f"], weights)]
+        if average is not None:
+            averaged = {k: v.numpy().copy() for k, v in average.items()}
+            history[-1]["averaged_f"] = evaluate(CharTagger(vocab, averaged), dev)["ALL"]["f"]
+            candidates.append((history[-1]["averaged_f"], averaged))
         print(json.dumps(history[-1]), flush=True)
-        if scores["ALL"]["f"] > best_f:
-            best_f, best_state = scores["ALL"]["f"], model.numpy_weights()
+        for f, state in candidates:
+            if f > best_f:
+                best_f, best_state = f, state
     store(vocab, best_state, dev, Path(args.output), args, history)
 
 
@@ -220,7 +234,6 @@ def collate(items, unknown: float = 0.0):
 
 
 def evaluate(tagger: CharTagger, sentences: list) -> dict[str, dict[str, float]]:
-    counts = {label: Counter() for label in (*LABELS, "ALL")}
     texts = [text for text, _ in sentences]
     order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
     predicted: dict[int, set] = {}
@@ -228,8 +241,14 @@ def evaluate(tagger: CharTagger, sentences: list) -> dict[str, dict[str, float]]
         batch = order[b:b + 128]
         for i, tags in zip(batch, tagger.tag([texts[i] for i in batch])):
             predicted[i] = set(spans_from_tags(tags))
-    for i, (_, spans) in enumerate(sentences):
-        want, got = set(spans), predicted[i]
+    return score(sentences, [predicted[i] for i in range(len(sentences))])
+
+
+def score(sentences: list, predicted: list[set]) -> dict[str, dict[str, float]]:
+    """Entity-level P/R/F1 per type (exact spans) of ``predicted`` (a set of (start, end, label) per sentence)."""
+    counts = {label: Counter() for label in (*LABELS, "ALL")}
+    for (_, spans), got in zip(sentences, predicted, strict=True):
+        want = set(spans)
         for label in LABELS:
             w, g = {x for x in want if x[2] == label}, {x for x in got if x[2] == label}
             for key in (label, "ALL"):

@@ -10,6 +10,7 @@ gazetteer's key and class, and a short form the document declares (以下简称�
 """
 from __future__ import annotations
 
+import itertools
 import re
 from pathlib import Path
 
@@ -189,33 +190,32 @@ def entity_spans(doc: Doc) -> list[Span]:
     return list(doc.ents)
 
 
-def tag_lines(lines, nlp=None, *, labels: str = "kg", model_only: bool = False):
+def tag_lines(lines, nlp=None, *, labels: str = "kg"):
     """``kg ner``: one line of text in, one record out: its text and its entities with offsets into the line.
 
-    ``labels="msra"`` gives MSRA's PER/LOC/ORG instead of kg's classes and leaves out entities of other classes
-    (routes, policies, industries ...). ``model_only`` runs the trained model alone (always PER/LOC/ORG): no
-    segmenter, rules or gazetteer.
+    ``labels="kg"``: kg's classes, from the whole pipeline (rules, gazetteer and the trained model merged).
+    ``labels="msra"``: MSRA's PER/LOC/ORG as MSRA's annotators draw them, which is the trained model's own output
+    (with each span's confidence; no segmenter, rules or gazetteer). kg's rules follow the ontology instead
+    (人大常委会 is an organisation inside which 南县 is a place; 中国 in 中国共产党 is a place too), so mapping kg's
+    classes onto PER/LOC/ORG scores far lower on MSRA data (entity F1 0.716 against the model's 0.901 on the
+    development slice, 2026-12-07).
     """
-    from kg.vocab import MSRA_LABELS
-
-    if model_only:
+    if labels == "msra":
         from kg.nlp.charner import CharTagger
         from kg.nlp.statistical import MODEL_DIR
 
-        tagger = CharTagger.load(MODEL_DIR)
-        found = lambda text: tagger(text)  # noqa: E731  (with each span's confidence)
+        tag_many = CharTagger.load(MODEL_DIR).many   # (start, end, label, confidence)
     else:
         if nlp is None:
             from kg.nlp.pipeline import load_pipeline
 
             nlp = load_pipeline()
-        found = lambda text: [(s.start_char, s.end_char, s.label_) for s in nlp(text).ents]  # noqa: E731
-    for line in lines:
-        text = line.rstrip("\r\n")
-        spans = found(text)
-        if labels == "msra" and not model_only:
-            spans = [(start, end, MSRA_LABELS[cls]) for start, end, cls in spans if cls in MSRA_LABELS]
-        yield {"text": text,
-               "entities": [{"start": start, "end": end, "text": text[start:end], "type": label,
-                             **({"confidence": rest[0]} if rest else {})}
-                            for start, end, label, *rest in spans]}
+        tag_many = lambda texts: [[(s.start_char, s.end_char, s.label_) for s in doc.ents]  # noqa: E731
+                                  for doc in nlp.pipe(texts)]
+    lines = iter(lines)
+    while batch := [line.rstrip("\r\n") for line in itertools.islice(lines, 256)]:  # 256 lines at a time
+        for text, spans in zip(batch, tag_many(batch)):
+            yield {"text": text,
+                   "entities": [{"start": start, "end": end, "text": text[start:end], "type": label,
+                                 **({"confidence": rest[0]} if rest else {})}
+                                for start, end, label, *rest in spans]}
