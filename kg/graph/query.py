@@ -78,7 +78,7 @@ def parse_value(store, text: str):
     import pyoxigraph as ox
 
     from kg.graph.store import PREFIXES
-    from kg.vocab import KG, KG_NS
+    from kg.vocab import KG_NS
 
     value = text.strip()
     if value.startswith("<") and value.endswith(">"):
