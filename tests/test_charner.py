@@ -239,3 +239,17 @@ def test_batches_do_not_change_what_is_found():
 def test_words_in_lists_each_lexicon_word_found(vocab):
     assert sorted(vocab.words_in("义乌小商品城市场")) == sorted(["义乌", "小商品", "商品", "商品城市场"])
     assert vocab.words_in("") == []
+
+
+def test_saved_model_files_do_not_depend_on_the_clock(vocab, torch_model, tmp_path, monkeypatch):
+    import time
+
+    weights = torch_model.numpy_weights()
+    for n, when in enumerate((1.0e9, 1.7e9)):        # 2001 and 2023
+        monkeypatch.setattr(time, "time", lambda: when)
+        (tmp_path / str(n)).mkdir()
+        CharTagger(vocab, weights).save(tmp_path / str(n), weights)
+    names = sorted(p.name for p in (tmp_path / "0").iterdir())
+    assert names == ["lexicon.txt.gz", "vocab.json.gz", "weights.npz"]
+    for name in names:
+        assert (tmp_path / "0" / name).read_bytes() == (tmp_path / "1" / name).read_bytes(), name

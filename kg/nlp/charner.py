@@ -93,10 +93,8 @@ class Vocabulary:
         by_row = lambda table: [k for k, _ in sorted(table.items(), key=lambda kv: kv[1])]  # noqa: E731
         data = {"chars": by_row(self.chars), "bigrams": by_row(self.bigrams), "words": by_row(self.words),
                 "tags": self.tags}
-        with gzip.open(path / "vocab.json.gz", "wt", encoding="utf-8", compresslevel=9) as out:
-            json.dump(data, out, ensure_ascii=False)
-        with gzip.open(path / "lexicon.txt.gz", "wt", encoding="utf-8", compresslevel=9) as out:
-            out.write("\n".join(self.lexicon))
+        _write_gzip(path / "vocab.json.gz", json.dumps(data, ensure_ascii=False))
+        _write_gzip(path / "lexicon.txt.gz", "\n".join(self.lexicon))
 
     @classmethod
     def from_disk(cls, path: Path) -> "Vocabulary":
@@ -105,6 +103,12 @@ class Vocabulary:
         with gzip.open(path / "lexicon.txt.gz", "rt", encoding="utf-8") as src:
             lexicon = src.read().split("\n")
         return cls(data["chars"], data["bigrams"], data["words"], data["tags"], lexicon)
+
+
+def _write_gzip(path: Path, text: str) -> None:
+    """gzip without a time stamp in the header: the same model gives the same bytes."""
+    with open(path, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", compresslevel=9, mtime=0) as out:
+        out.write(text.encode("utf-8"))
 
 
 def chunks(text: str) -> list[tuple[int, str]]:
