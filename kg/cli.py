@@ -327,7 +327,8 @@ def ner(source, labels, model_only):
     from kg.nlp.entities import tag_lines
 
     try:
-        for record in tag_lines(source, labels="msra" if model_only else labels):
+        batch_size = 1 if source.isatty() else 256          # typed lines are answered one by one
+        for record in tag_lines(source, labels="msra" if model_only else labels, batch_size=batch_size):
             click.echo(json.dumps(record, ensure_ascii=False))
     except KGError as error:
         _fail(error)
