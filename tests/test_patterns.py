@@ -49,6 +49,9 @@ MUST_MATCH = [
     ("市委书记李一飞带领团队调研。", "李一飞", "Person"),
     ("公司总经理王强称订单已排满。", "王强", "Person"),
     ("公司总经理王强在现场指挥。", "王强", "Person"),
+    # the role word itself cut up by the segmenter (市|领导), the name too (季|金甫)
+    ("县领导季文海出席了开工仪式。", "季文海", "Person"),
+    ("市领导季文海出席了开工仪式。", "季文海", "Person"),
     # Latin-script platforms and brands
     ("很多商户通过Temu平台销售。", "Temu", "Platform"),
     # a stop word the segmenter cuts into pieces still stops a name; a period of time is no part of one

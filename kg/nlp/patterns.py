@@ -325,8 +325,9 @@ class HeadPatterns:
         text = text_of(doc)
         for i, (start, end, _) in enumerate(zip(*token_bounds(doc))):
             w = text[start:end]
-            # a role or byline word, then one or more names separated by spaces or 、
-            cue = next((c for c in p.before if w.endswith(c)), None) if w.endswith(p.before) else None
+            # a role or byline word, then one or more names separated by spaces or 、; the word may be cut up by the
+            # segmenter (市|领导 季|金甫), so it is read in the text ending at this token
+            cue = next((c for c in p.before if text.endswith(c, 0, end)), None) if text.endswith(p.before, 0, end) else None
             if cue is not None:
                 j = i + 1
                 while j < len(doc):
