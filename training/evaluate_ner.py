@@ -16,7 +16,7 @@ ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 
 from msra import read  # noqa: E402
-from train_ner import evaluate  # noqa: E402
+from train_ner import evaluate, print_scores  # noqa: E402
 
 from kg.nlp.charner import CharTagger  # noqa: E402
 
@@ -34,9 +34,7 @@ def main() -> None:
     scores = evaluate(tagger, dev)
     elapsed = time.perf_counter() - started
     chars = sum(len(text) for text, _ in dev)
-    print(f"{'type':6} {'P':>6} {'R':>6} {'F1':>6} {'gold':>6}")
-    for label, s in scores.items():
-        print(f"{label:6} {s['p']:6.4f} {s['r']:6.4f} {s['f']:6.4f} {s['gold']:6d}")
+    print_scores(scores)
     print(f"{len(dev)} sentences, {chars} chars in {elapsed:.1f} s ({chars / elapsed:,.0f} chars/s)")
 
 

@@ -17,7 +17,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 from msra import read  # noqa: E402
-from train_ner import score  # noqa: E402
+from train_ner import print_scores, score  # noqa: E402
 
 
 def main() -> None:
@@ -40,9 +40,7 @@ def main() -> None:
         sys.exit(f"{args.records}: {len(records)} records do not match the {len(dev)} sentences of the slice line "
                  f"for line (write the text with --write-text)")
     predicted = [{(e["start"], e["end"], e["type"]) for e in r["entities"]} for r in records]
-    print(f"{'type':6} {'P':>6} {'R':>6} {'F1':>6} {'gold':>6}")
-    for label, s in score(dev, predicted).items():
-        print(f"{label:6} {s['p']:6.4f} {s['r']:6.4f} {s['f']:6.4f} {s['gold']:6d}")
+    print_scores(score(dev, predicted))
 
 
 if __name__ == "__main__":

@@ -264,6 +264,12 @@ def score(sentences: list, predicted: list[set]) -> dict[str, dict[str, float]]:
     return out
 
 
+def print_scores(scores: dict[str, dict[str, float]]) -> None:
+    print(f"{'type':6} {'P':>6} {'R':>6} {'F1':>6} {'gold':>6}")
+    for label, s in scores.items():
+        print(f"{label:6} {s['p']:6.4f} {s['r']:6.4f} {s['f']:6.4f} {s['gold']:6d}")
+
+
 def store(vocab: Vocabulary, weights: dict, dev: list, output: Path, args, history: list) -> None:
     """Write the model whole into a new folder, score it as kg will run it, then put it in place of ``output``."""
     import shutil
