@@ -26,9 +26,11 @@ def main() -> None:
     parser.add_argument("--model", default=str(ROOT / "kg" / "models" / "msra_ner"))
     parser.add_argument("--data", default=str(ROOT.parent / "shared" / "data" / "msra_ner" / "train.txt"))
     parser.add_argument("--dev-share", type=float, default=0.05)
+    parser.add_argument("--spread", action="store_true",
+                        help="hold out lines spread over the file instead of its end (see training/msra.py)")
     args = parser.parse_args()
 
-    _, dev = read(Path(args.data), args.dev_share)
+    _, dev = read(Path(args.data), args.dev_share, args.spread)
     tagger = CharTagger.load(args.model)
     started = time.perf_counter()
     scores = evaluate(tagger, dev)

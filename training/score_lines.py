@@ -26,9 +26,11 @@ def main() -> None:
     parser.add_argument("--write-text", metavar="FILE", help="write the slice's sentences, one a line, and stop")
     parser.add_argument("--data", default=str(HERE.parent.parent / "shared" / "data" / "msra_ner" / "train.txt"))
     parser.add_argument("--dev-share", type=float, default=0.05)
+    parser.add_argument("--spread", action="store_true",
+                        help="hold out lines spread over the file instead of its end (see training/msra.py)")
     args = parser.parse_args()
 
-    _, dev = read(Path(args.data), args.dev_share)
+    _, dev = read(Path(args.data), args.dev_share, args.spread)
     if args.write_text:
         Path(args.write_text).write_text("".join(text + "\n" for text, _ in dev), encoding="utf-8")
         return

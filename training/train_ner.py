@@ -73,6 +73,8 @@ def main() -> None:
     parser.add_argument("--minutes", type=float, default=45.0, help="stop starting epochs after this long")
     parser.add_argument("--epochs", type=int, default=40)
     parser.add_argument("--dev-share", type=float, default=0.05)
+    parser.add_argument("--spread", action="store_true",
+                        help="hold out lines spread over the file instead of its end (see training/msra.py)")
     parser.add_argument("--char-dim", type=int, default=100)
     parser.add_argument("--bigram-dim", type=int, default=50)
     parser.add_argument("--word-dim", type=int, default=50)
@@ -101,7 +103,7 @@ def main() -> None:
     numpy.random.seed(args.seed)
     torch.set_num_threads(args.threads)
     started = time.perf_counter()
-    train, dev = read(Path(args.data), args.dev_share)
+    train, dev = read(Path(args.data), args.dev_share, args.spread)
     if args.limit:
         train, dev = train[:args.limit], dev[:max(args.limit // 10, 50)]
     lexicon = [w.strip() for path in args.lexicons for w in Path(path).read_text(encoding="utf-8").splitlines()]
