@@ -40,8 +40,9 @@ def test_the_end_slice_is_the_last_lines(tmp_path):
     assert len(train) == 38
 
 
-def test_the_spread_slice_is_every_twentieth_line(tmp_path):
-    train, dev = read(lines_file(tmp_path, 60), dev_share=0.05, spread=True)
-    assert [text for text, _ in dev] == ["第19条线路到义乌。", "第39条线路到义乌。", "第59条线路到义乌。"]
-    assert len(train) == 57
+def test_the_spread_slice_is_the_end_of_each_twentieth(tmp_path):
+    train, dev = read(lines_file(tmp_path, 800), dev_share=0.05, spread=True)
+    held = [int(text[1:text.index("条")]) for text, _ in dev]
+    assert held == [i for k in range(20) for i in (40 * k + 38, 40 * k + 39)]
+    assert len(train) == 760
     assert not {text for text, _ in train} & {text for text, _ in dev}

@@ -27,7 +27,7 @@ def main() -> None:
     parser.add_argument("--data", default=str(HERE.parent.parent / "shared" / "data" / "msra_ner" / "train.txt"))
     parser.add_argument("--dev-share", type=float, default=0.05)
     parser.add_argument("--spread", action="store_true",
-                        help="hold out lines spread over the file instead of its end (see training/msra.py)")
+                        help="hold out 20 blocks of lines spread over the file, not its end (training/msra.py)")
     args = parser.parse_args()
 
     _, dev = read(Path(args.data), args.dev_share, args.spread)

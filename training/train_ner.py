@@ -74,7 +74,7 @@ def main() -> None:
     parser.add_argument("--epochs", type=int, default=40)
     parser.add_argument("--dev-share", type=float, default=0.05)
     parser.add_argument("--spread", action="store_true",
-                        help="hold out lines spread over the file instead of its end (see training/msra.py)")
+                        help="hold out 20 blocks of lines spread over the file, not its end (training/msra.py)")
     parser.add_argument("--char-dim", type=int, default=100)
     parser.add_argument("--bigram-dim", type=int, default=50)
     parser.add_argument("--word-dim", type=int, default=50)
