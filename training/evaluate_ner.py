@@ -15,7 +15,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 
-from msra import read  # noqa: E402
+from msra import add_slice_options, read  # noqa: E402
 from train_ner import evaluate, print_scores  # noqa: E402
 
 from kg.nlp.charner import CharTagger  # noqa: E402
@@ -25,9 +25,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", default=str(ROOT / "kg" / "models" / "msra_ner"))
     parser.add_argument("--data", default=str(ROOT.parent / "shared" / "data" / "msra_ner" / "train.txt"))
-    parser.add_argument("--dev-share", type=float, default=0.05)
-    parser.add_argument("--spread", action="store_true",
-                        help="hold out 20 blocks of lines spread over the file, not its end (training/msra.py)")
+    add_slice_options(parser)
     args = parser.parse_args()
 
     _, dev = read(Path(args.data), args.dev_share, args.spread)

@@ -43,6 +43,13 @@ def split_sentences(text: str, spans: list[tuple[int, int, str]]):
             yield text[a:b], [(s - a, e - a, label) for s, e, label in spans if s >= a and e <= b]
 
 
+def add_slice_options(parser) -> None:
+    """The options that choose the development slice, shared by the training and scoring scripts."""
+    parser.add_argument("--dev-share", type=float, default=0.05)
+    parser.add_argument("--spread", action="store_true",
+                        help="hold out 20 blocks of lines spread over the file, not its end (training/msra.py)")
+
+
 def read(path: Path, dev_share: float = 0.05, spread: bool = False) -> tuple[list[Sentence], list[Sentence]]:
     """(training sentences, development sentences)."""
     lines = [line for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]

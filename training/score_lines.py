@@ -16,7 +16,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from msra import read  # noqa: E402
+from msra import add_slice_options, read  # noqa: E402
 from train_ner import print_scores, score  # noqa: E402
 
 
@@ -25,9 +25,7 @@ def main() -> None:
     parser.add_argument("records", nargs="?", help="kg ner output, one JSON record a line")
     parser.add_argument("--write-text", metavar="FILE", help="write the slice's sentences, one a line, and stop")
     parser.add_argument("--data", default=str(HERE.parent.parent / "shared" / "data" / "msra_ner" / "train.txt"))
-    parser.add_argument("--dev-share", type=float, default=0.05)
-    parser.add_argument("--spread", action="store_true",
-                        help="hold out 20 blocks of lines spread over the file, not its end (training/msra.py)")
+    add_slice_options(parser)
     args = parser.parse_args()
 
     _, dev = read(Path(args.data), args.dev_share, args.spread)

@@ -24,7 +24,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 
-from msra import read  # noqa: E402
+from msra import add_slice_options, read  # noqa: E402
 
 from kg.nlp.charner import MAX_WORDS, CharTagger, Vocabulary, spans_from_tags  # noqa: E402
 
@@ -72,9 +72,7 @@ def main() -> None:
     parser.add_argument("--output", default=str(ROOT / "kg" / "models" / "msra_ner"))
     parser.add_argument("--minutes", type=float, default=45.0, help="stop starting epochs after this long")
     parser.add_argument("--epochs", type=int, default=40)
-    parser.add_argument("--dev-share", type=float, default=0.05)
-    parser.add_argument("--spread", action="store_true",
-                        help="hold out 20 blocks of lines spread over the file, not its end (training/msra.py)")
+    add_slice_options(parser)
     parser.add_argument("--char-dim", type=int, default=100)
     parser.add_argument("--bigram-dim", type=int, default=50)
     parser.add_argument("--word-dim", type=int, default=50)
