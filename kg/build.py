@@ -10,7 +10,7 @@ from pathlib import Path
 
 from kg.graph.rdf import extraction_triples
 from kg.graph.store import GraphStore
-from kg.records import Article, Problem
+from kg.records import WARNING, Article, Problem
 
 
 # kg build validates by itself up to this many triples (about 10 s of pyshacl); above it, pass
@@ -32,11 +32,22 @@ class BuildReport:
     validation: object = None        # a kg.graph.validate.ValidationReport when the build validated its graph
 
     @property
+    def skipped(self) -> int:
+        """Inputs not built: a problem of kind "skipped" may stand for several files (unknown types in a folder)."""
+        return sum(p.count for p in self.problems if p.kind != WARNING)
+
+    @property
+    def warnings(self) -> int:
+        return sum(p.kind == WARNING for p in self.problems)
+
+    @property
     def ok(self) -> bool:
-        return not self.problems
+        """False when something was skipped; warnings alone (the document was built anyway) do not count."""
+        return not self.skipped
 
     def summary(self) -> str:
-        return (f"built {len(self.built)} documents, {len(self.unchanged)} unchanged, {len(self.problems)} skipped; "
+        return (f"built {len(self.built)} documents, {len(self.unchanged)} unchanged, {self.skipped} skipped, "
+                f"{self.warnings} warnings; "
                 f"{self.entities} entity mentions, {self.relations} relations, {self.observations} observations; "
                 f"{self.triples} triples in the graph; {self.chars} characters in {self.seconds:.1f} s")
 
@@ -70,7 +81,7 @@ def build(
         for item in read_articles(list(paths), include=include, exclude=exclude, strict=strict):
             if isinstance(item, Problem):
                 report.problems.append(item)
-                log(f"skipped {item}")
+                log(f"warning: {item}" if item.kind == WARNING else f"skipped {item}")
             elif store.document_hash(item.doc_id) == item.content_hash:
                 report.unchanged.append(item.doc_id)
             else:
