@@ -10,12 +10,13 @@ from pathlib import Path
 
 from kg.graph.rdf import extraction_triples
 from kg.graph.store import GraphStore
-from kg.records import WARNING, Article, Problem
+from kg.records import IGNORED, WARNING, Article, Problem
 
 
 # kg build validates by itself up to this many triples (about 10 s of pyshacl); above it, pass
 # --validate or run kg validate: 144k triples take 33 s, 755k triples 100 s (bench figures, synthetic graphs)
 VALIDATE_UP_TO = 50_000
+LOG_LABELS = {WARNING: "warning:", IGNORED: "not read:"}   # other problems: "skipped"
 
 
 @dataclass
@@ -33,8 +34,8 @@ class BuildReport:
 
     @property
     def skipped(self) -> int:
-        """Inputs not built: a problem of kind "skipped" may stand for several files (unknown types in a folder)."""
-        return sum(p.count for p in self.problems if p.kind != WARNING)
+        """Inputs not built (warnings were built anyway; files of an unknown type in a folder are only noted)."""
+        return sum(p.count for p in self.problems if p.kind not in (WARNING, IGNORED))
 
     @property
     def warnings(self) -> int:
@@ -42,12 +43,13 @@ class BuildReport:
 
     @property
     def ok(self) -> bool:
-        """False when something was skipped; warnings alone (the document was built anyway) do not count."""
+        """False when something was skipped: the exit status of kg build."""
         return not self.skipped
 
     def summary(self) -> str:
+        ignored = sum(p.count for p in self.problems if p.kind == IGNORED)
         return (f"built {len(self.built)} documents, {len(self.unchanged)} unchanged, {self.skipped} skipped, "
-                f"{self.warnings} warnings; "
+                f"{self.warnings} warnings" + (f", {ignored} files of unknown type not read" if ignored else "") + "; "
                 f"{self.entities} entity mentions, {self.relations} relations, {self.observations} observations; "
                 f"{self.triples} triples in the graph; {self.chars} characters in {self.seconds:.1f} s")
 
@@ -81,7 +83,7 @@ def build(
         for item in read_articles(list(paths), include=include, exclude=exclude, strict=strict):
             if isinstance(item, Problem):
                 report.problems.append(item)
-                log(f"warning: {item}" if item.kind == WARNING else f"skipped {item}")
+                log(f"{LOG_LABELS.get(item.kind, 'skipped')} {item}")
             elif store.document_hash(item.doc_id) == item.content_hash:
                 report.unchanged.append(item.doc_id)
             else:

@@ -12,7 +12,7 @@ import pytest
 
 from kg.ingest import read_articles
 from kg.ingest.sources import FORMATS
-from kg.records import SKIPPED, WARNING, Article, Problem
+from kg.records import IGNORED, SKIPPED, WARNING, Article, Problem
 
 
 def articles(items):
@@ -139,9 +139,14 @@ def test_unknown_types_are_reported_once_per_suffix(mixed_folder):
     items = list(read_articles([mixed_folder]))
     assert [a.text for a in articles(items)] == ["金华今年开行中欧班列一百列。"]
     found = sorted((p.message.split(":")[0], p.count, p.kind) for p in problems(items))
-    assert found == [("[I018] skipped 1 file of unknown type .docx", 1, SKIPPED),
-                     ("[I018] skipped 3 files of unknown type .pdf", 3, SKIPPED)]
+    assert found == [("[I018] skipped 1 file of unknown type .docx", 1, IGNORED),
+                     ("[I018] skipped 3 files of unknown type .pdf", 3, IGNORED)]
     assert all(p.source == str(mixed_folder) for p in problems(items))
+
+
+def test_strict_does_not_stop_at_files_of_unknown_type(mixed_folder):
+    items = list(read_articles([mixed_folder], strict=True))
+    assert [a.text for a in articles(items)] == ["金华今年开行中欧班列一百列。"] and len(problems(items)) == 2
 
 
 @pytest.mark.parametrize("include, exclude", [(("*.txt",), ()), ((), ("*.pdf", "*.docx"))])
@@ -266,3 +271,65 @@ def test_build_help_lists_the_file_types_read():
 
     text = CliRunner().invoke(main, ["build", "--help"]).output
     assert all(suffix in text for suffix in FORMATS)
+
+
+# --- kg ner reads its input the way kg build does ----------------------------------------------------------------
+
+LINES = "宁波舟山港今天开通一条新航线。\n义乌商贸城客商云集。\n"
+
+
+def _ner(*args, data=None):
+    from click.testing import CliRunner
+
+    from kg.cli import main
+
+    return CliRunner().invoke(main, ["ner", "--model-only", *map(str, args)], input=data)
+
+
+@pytest.fixture(scope="module")
+def ner_utf8(tmp_path_factory):
+    path = tmp_path_factory.mktemp("ner") / "utf8.txt"
+    path.write_text(LINES, encoding="utf-8")
+    result = _ner(path)
+    assert result.exit_code == 0 and len(result.output.splitlines()) == 2, result.output
+    return result.output
+
+
+@pytest.mark.parametrize("codec", ["gbk", "gb18030", "big5", "utf-8-sig", "utf-16", "utf-16-le", "utf-16-be"])
+def test_ner_decodes_a_file_as_build_does(tmp_path, ner_utf8, codec):
+    text = LINES if codec != "big5" else LINES.replace("开通", "開通").replace("条", "條").replace("航线", "航線") \
+        .replace("义乌商贸城", "義烏商貿城").replace("云集", "雲集")
+    path = tmp_path / f"{codec}.txt"
+    path.write_bytes(text.encode(codec))
+    result = _ner(path)
+    assert result.exit_code == 0, result.output
+    expected = ner_utf8 if codec != "big5" else _ner_text(tmp_path, text)
+    assert result.output == expected
+
+
+def _ner_text(tmp_path, text):
+    (tmp_path / "same.txt").write_text(text, encoding="utf-8")
+    return _ner(tmp_path / "same.txt").output
+
+
+def test_ner_decodes_piped_gbk(ner_utf8):
+    result = _ner("-", data=LINES.encode("gbk"))
+    assert result.exit_code == 0 and result.output == ner_utf8
+
+
+@pytest.mark.parametrize("data, what", [
+    (b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4, "an image (PNG)"),
+    (bytes(range(256)) * 8, "binary data"),
+    (b"\x80\x81\xc0\xc1\xf5\xf6" * 100, "no known encoding"),
+])
+def test_ner_rejects_a_binary_file_naming_it(tmp_path, data, what):
+    path = tmp_path / "scan.txt"
+    path.write_bytes(data)
+    result = _ner(path)
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert f"[E070] {path}: not text: {what}" in result.output
+
+
+def test_ner_names_a_missing_file():
+    result = _ner("/no/such/lines.txt")
+    assert result.exit_code == 2 and "[E070] cannot read /no/such/lines.txt" in result.output

@@ -5,7 +5,9 @@
         ...   # kg.records.Article or kg.records.Problem
 
 Bad input never stops the batch: each unreadable, empty, binary, oversized or mis-encoded file gives one
-``Problem`` and the rest is read. ``strict=True`` raises ``IngestError`` at the first problem instead.
+``Problem`` and the rest is read. A Problem's kind says whether the file was skipped, read with a warning, or (files
+of an unknown type in a folder) ignored. ``strict=True`` raises ``IngestError`` at the first problem instead (not
+for ignored files).
 """
 from __future__ import annotations
 
@@ -24,7 +26,7 @@ from kg.ingest import formats, stories
 from kg.ingest.repair import normalize_for_matching, repair
 from kg.ingest.sentences import split_sentences
 from kg.ingest.sources import MAX_BYTES, Source, decode, find_sources, looks_binary, read_bytes
-from kg.records import SKIPPED, WARNING, Article, Problem
+from kg.records import IGNORED, SKIPPED, WARNING, Article, Problem
 
 __all__ = ["read_articles", "read_lines", "IngestError", "normalize_for_matching", "split_sentences", "repair", "doc_id",
            "MAX_BYTES"]
@@ -46,7 +48,7 @@ def read_articles(paths: Iterable[str] | str, *, include: Iterable[str] = (), ex
     for src in find_sources(paths, tuple(include), tuple(exclude)):
         items = [src] if isinstance(src, Problem) else _read_source(src, max_bytes)
         for item in items:
-            if strict and isinstance(item, Problem):
+            if strict and isinstance(item, Problem) and item.kind != IGNORED:   # a folder may hold other files
                 raise IngestError(item)
             yield item
 

@@ -8,12 +8,13 @@ from __future__ import annotations
 import codecs
 import fnmatch
 import os
+import re
 import stat
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from kg.records import Problem
+from kg.records import IGNORED, Problem
 
 MAX_BYTES = 20 * 1024 * 1024
 FORMATS = {".txt": "text", ".text": "text", ".md": "markdown", ".markdown": "markdown",
@@ -41,8 +42,9 @@ NUL_SHARE = 0.01   # stray NUL bytes up to this share (plus one) are dropped; mo
 def find_sources(paths, include=(), exclude=()):
     """Yield a Source for each input file, or a Problem for what cannot be read as one.
 
-    In a folder, subfolders that cannot be listed and files of a type kg does not read are reported too: a file
-    left out is never left out silently. Hidden files and folders, and files the globs leave out, are not reported.
+    In a folder, subfolders that cannot be listed and files of a type kg does not read are reported too (the latter
+    as IGNORED: a folder may hold other files, and the build does not fail for them); a file left out is never left
+    out silently. Hidden files and folders, and files the globs leave out, are not reported.
     """
     for name in paths:
         name = os.fspath(name)
@@ -74,7 +76,7 @@ def _folder(folder: Path, include, exclude):
         yield Problem(str(folder), f"[I018] skipped {len(names)} file{'s' * (len(names) > 1)} of unknown {kind}: "
                                    f"{', '.join(names[:3])}{', ...' if len(names) > 3 else ''}",
                       f"kg reads {' '.join(sorted(FORMATS))}; --include {glob} reads them as text, "
-                      f"--exclude {glob} silences this", count=len(names))
+                      f"--exclude {glob} silences this", kind=IGNORED, count=len(names))
 
 
 def _walk(folder: Path) -> tuple[list[Path], list[Problem]]:
@@ -172,43 +174,45 @@ def looks_binary(data: bytes) -> str | None:
     controls = sum(b < 32 and b not in (0, 9, 10, 12, 13, 27) for b in head)
     nuls = data.count(0)
     if controls > 0.05 * len(head) or nuls > 1 + NUL_SHARE * len(data):
-        return "binary data" + (f" ({nuls:,} NUL bytes)" if nuls else "")
+        return "binary data" + (f" ({nuls:,} NUL byte{'s' * (nuls > 1)})" if nuls else "")
     return None
 
 
 # What text in UTF-16 holds: ASCII and Latin, general punctuation, CJK symbols, ideographs, full-width forms.
 TEXT_RANGES = ((0x20, 0x7E), (0xA0, 0x24F), (0x2000, 0x206F), (0x2460, 0x27BF), (0x2E80, 0x2FDF), (0x3000, 0x303F),
                (0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF), (0xFE30, 0xFE4F), (0xFF00, 0xFFEF))
+ORDINARY = re.compile("[\t\n\r" + "".join(f"{chr(lo)}-{chr(hi)}" for lo, hi in TEXT_RANGES) + "]")
 
 
 def utf16_codec(data: bytes) -> str | None:
     """"utf-16-le" or "utf-16-be" for UTF-16 text without a byte-order mark, else None.
 
-    In UTF-16 every ASCII character (newlines, digits, spaces) has a zero byte, always on the same side of the pair:
-    the odd bytes in little-endian, the even ones in big-endian. Chinese characters rarely do (一 is U+4E00). So
-    zeros mostly on one side, a strict decode and a text of ordinary characters mean UTF-16. UTF-8 text with a stray
-    NUL could pass that (English read as UTF-16 looks like ideographs), but it is valid UTF-8 without its NULs, and
-    UTF-16 Chinese almost never is.
+    In UTF-16 every ASCII character (newlines, digits, spaces) has a zero byte, and so do a few ideographs (一 is
+    U+4E00). Zero bytes, a strict decode and a text of ordinary characters in one byte order mean UTF-16: the wrong
+    order gives rare scripts (a newline becomes U+0A00). UTF-8 text with a stray NUL could pass that (English read
+    as UTF-16 looks like ideographs), but it is valid UTF-8 without its NULs, and UTF-16 Chinese almost never is.
     """
     head = data[:65536]
-    even, odd = head[0::2].count(0), head[1::2].count(0)
-    if not even + odd or len(data) % 2:
+    zeros = head.count(0)
+    if not zeros or len(data) % 2:
         return None
-    codec = "utf-16-le" if odd >= 4 * even else "utf-16-be" if even >= 4 * odd else None
-    if codec is None:
+    best, codec = max((_ordinary_share(head, c), c) for c in ("utf-16-le", "utf-16-be"))
+    if best < 0.95:
         return None
+    if zeros < 0.2 * len(head) and _is_utf8(head.replace(b"\x00", b"")):
+        return None   # UTF-8 with stray NULs (mostly-ASCII UTF-16 has a zero in every other byte)
+    return codec
+
+
+def _ordinary_share(head: bytes, codec: str) -> float:
+    """Share of ordinary characters in ``head`` decoded strictly; 0 when it does not decode."""
     try:
         text = head.decode(codec)
     except UnicodeDecodeError as err:
         if err.start < len(head) - 4:   # a cut surrogate pair at the end of the head is fine
-            return None
+            return 0.0
         text = head[:err.start].decode(codec)
-    ordinary = sum(ch in "\t\n\r" or any(lo <= ord(ch) <= hi for lo, hi in TEXT_RANGES) for ch in text)
-    if ordinary < 0.95 * max(len(text), 1):
-        return None
-    if even + odd < 0.2 * len(head) and _is_utf8(head.replace(b"\x00", b"")):
-        return None   # UTF-8 with stray NULs (mostly-ASCII UTF-16 has a zero in every other byte)
-    return codec
+    return len(ORDINARY.findall(text)) / max(len(text), 1)
 
 
 def _is_utf8(data: bytes) -> bool:
