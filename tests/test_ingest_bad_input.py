@@ -124,6 +124,21 @@ def test_unreadable_subfolder_is_reported_and_the_rest_is_read():
         shutil.rmtree(base)
 
 
+def test_file_in_a_folder_that_may_not_be_entered_is_a_problem_not_a_crash():
+    base = Path(tempfile.mkdtemp(prefix="kg-unreadable-"))
+    try:
+        (base / "locked").mkdir()
+        (base / "locked" / "news.txt").write_text("宁波港今天很忙。", encoding="utf-8")
+        base.chmod(0o755)
+        (base / "locked").chmod(0)
+        with unprivileged():
+            [problem] = list(read_articles([base / "locked" / "news.txt"]))
+        assert "[I002] cannot read: Permission denied" in problem.message
+    finally:
+        (base / "locked").chmod(0o755)
+        shutil.rmtree(base)
+
+
 # --- files of unknown type in a folder -------------------------------------------------------------------------
 
 

@@ -6,6 +6,7 @@ folder the user named, or the base name of a file named directly.
 from __future__ import annotations
 
 import codecs
+import errno
 import fnmatch
 import os
 import re
@@ -52,12 +53,22 @@ def find_sources(paths, include=(), exclude=()):
             yield Source("-", "stdin", None, "text")
             continue
         path = Path(name)
-        if path.is_dir():
+        if os.path.isdir(path):
             yield from _folder(path, include, exclude)
-        elif path.exists() or path.is_symlink():   # a dangling link is reported by read_bytes, naming its target
-            yield Source(name, path.name, path, FORMATS.get(path.suffix.lower(), "text"))
-        else:
+        elif _missing(path):
             yield Problem(name, "[I001] no such file or folder", "check the path")
+        else:   # read_bytes reports what cannot be read: a dangling link, a FIFO, a folder it may not enter...
+            yield Source(name, path.name, path, FORMATS.get(path.suffix.lower(), "text"))
+
+
+def _missing(path: Path) -> bool:
+    try:
+        os.lstat(path)
+    except (FileNotFoundError, NotADirectoryError):
+        return True
+    except OSError:
+        return False
+    return False
 
 
 def _folder(folder: Path, include, exclude):
@@ -144,7 +155,7 @@ def read_bytes(src: Source, max_bytes: int) -> bytes | Problem:
                     return _too_big(src, info.st_size, max_bytes)
                 data = file.read(max_bytes + 1)
     except OSError as err:
-        if src.path is not None and src.path.is_symlink() and not src.path.exists():
+        if err.errno == errno.ENOENT and src.path is not None and os.path.islink(src.path):
             return Problem(src.source, f"[I016] dangling symbolic link to {os.readlink(src.path)}",
                            "fix or remove the link")
         return Problem(src.source, f"[I002] cannot read: {err.strerror or err}", "check permissions and the path")
