@@ -16,7 +16,7 @@ from kg.records import IGNORED, WARNING, Article, Problem
 # kg build validates by itself up to this many triples (about 10 s of pyshacl); above it, pass
 # --validate or run kg validate: 144k triples take 33 s, 755k triples 100 s (bench figures, synthetic graphs)
 VALIDATE_UP_TO = 50_000
-LOG_LABELS = {WARNING: "warning:", IGNORED: "not read:"}   # other problems: "skipped"
+LOG_LABELS = {WARNING: "warning:", IGNORED: "note:"}   # other problems: "skipped"
 
 
 @dataclass

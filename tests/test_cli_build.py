@@ -180,7 +180,7 @@ def test_warnings_are_counted_apart_and_do_not_fail_the_build(tmp_path):
     assert "built 3 documents, 0 unchanged, 0 skipped, 2 warnings, 1 files of unknown type not read;" in result.output
     assert "warning: " + str(folder / "stray_nul.txt") + ": [I014]" in result.output
     assert "warning: " + str(folder / "bad_date.md") + ": [I019]" in result.output
-    assert f"not read: {folder}: [I018] skipped 1 file of unknown type .pdf: scan.pdf" in result.output
+    assert f"note: {folder}: [I018] skipped 1 file of unknown type .pdf: scan.pdf" in result.output
 
 
 @pytest.mark.parametrize("kinds, counts, ok", [
