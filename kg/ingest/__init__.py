@@ -28,8 +28,8 @@ from kg.ingest.sentences import split_sentences
 from kg.ingest.sources import MAX_BYTES, Source, decode, find_sources, looks_binary, read_bytes
 from kg.records import IGNORED, SKIPPED, WARNING, Article, Problem
 
-__all__ = ["read_articles", "read_lines", "IngestError", "normalize_for_matching", "split_sentences", "repair", "doc_id",
-           "MAX_BYTES"]
+__all__ = ["read_articles", "read_lines", "IngestError", "normalize_for_matching", "split_sentences", "repair",
+           "doc_id", "MAX_BYTES"]
 
 
 class IngestError(_Base):
