@@ -10,12 +10,13 @@ from pathlib import Path
 
 from kg.graph.rdf import extraction_triples
 from kg.graph.store import GraphStore
-from kg.records import Article, Problem
+from kg.records import IGNORED, WARNING, Article, Problem
 
 
 # kg build validates by itself up to this many triples (about 10 s of pyshacl); above it, pass
 # --validate or run kg validate: 144k triples take 33 s, 755k triples 100 s (bench figures, synthetic graphs)
 VALIDATE_UP_TO = 50_000
+LOG_LABELS = {WARNING: "warning:", IGNORED: "note:"}   # other problems: "skipped"
 
 
 @dataclass
@@ -32,11 +33,23 @@ class BuildReport:
     validation: object = None        # a kg.graph.validate.ValidationReport when the build validated its graph
 
     @property
+    def skipped(self) -> int:
+        """Inputs not built (warnings were built anyway; files of an unknown type in a folder are only noted)."""
+        return sum(p.count for p in self.problems if p.kind not in (WARNING, IGNORED))
+
+    @property
+    def warnings(self) -> int:
+        return sum(p.kind == WARNING for p in self.problems)
+
+    @property
     def ok(self) -> bool:
-        return not self.problems
+        """False when something was skipped: the exit status of kg build."""
+        return not self.skipped
 
     def summary(self) -> str:
-        return (f"built {len(self.built)} documents, {len(self.unchanged)} unchanged, {len(self.problems)} skipped; "
+        ignored = sum(p.count for p in self.problems if p.kind == IGNORED)
+        return (f"built {len(self.built)} documents, {len(self.unchanged)} unchanged, {self.skipped} skipped, "
+                f"{self.warnings} warnings" + (f", {ignored} files of unknown type not read" if ignored else "") + "; "
                 f"{self.entities} entity mentions, {self.relations} relations, {self.observations} observations; "
                 f"{self.triples} triples in the graph; {self.chars} characters in {self.seconds:.1f} s")
 
@@ -70,7 +83,7 @@ def build(
         for item in read_articles(list(paths), include=include, exclude=exclude, strict=strict):
             if isinstance(item, Problem):
                 report.problems.append(item)
-                log(f"skipped {item}")
+                log(f"{LOG_LABELS.get(item.kind, 'skipped')} {item}")
             elif store.document_hash(item.doc_id) == item.content_hash:
                 report.unchanged.append(item.doc_id)
             else:

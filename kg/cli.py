@@ -40,7 +40,11 @@ def _fail(error: Exception) -> None:
                    "[default: only up to 50,000 triples, about 10 s].")
 @click.option("--quiet", "-q", is_flag=True, help="Print only the summary.")
 def build(paths, out, include, exclude, strict, jobs, dask, no_model, validate, quiet):
-    """Build (or update) the graph in OUT from articles: files, folders or - for stdin."""
+    """Build (or update) the graph in OUT from articles: files, folders or - for stdin.
+
+    Reads .txt .text .md .markdown .html .htm .xhtml .jsonl .ndjson (in folders, other types are reported and
+    skipped; --include reads them as text), in UTF-8, GB18030, Big5 or UTF-16.
+    """
     from kg.build import build as run
 
     try:
@@ -317,18 +321,23 @@ def view(folder, no_open, cap):
 
 
 @main.command()
-@click.argument("source", type=click.File(encoding="utf-8"), default="-")
+@click.argument("source", default="-")
 @click.option("--labels", type=click.Choice(["kg", "msra"]), default="kg", show_default=True,
               help="kg's ontology classes (rules, gazetteer and model merged), or MSRA's PER/LOC/ORG as MSRA annotates "
                    "them (the trained model's spans, with their confidence).")
 @click.option("--model-only", is_flag=True, help="The trained NER model alone: the same as --labels msra.")
 def ner(source, labels, model_only):
-    """Tag entities line by line: one line of text in (FILE or - for stdin), one JSON line out."""
+    """Tag entities line by line: one line of text in (FILE or - for stdin), one JSON line out.
+
+    FILE is decoded as kg build decodes articles (UTF-8, GB18030, Big5, UTF-16).
+    """
+    from kg.ingest import read_lines
     from kg.nlp.entities import tag_lines
 
+    typed = source == "-" and sys.stdin.isatty()   # typed lines are answered one by one
     try:
-        batch_size = 1 if source.isatty() else 256          # typed lines are answered one by one
-        for record in tag_lines(source, labels="msra" if model_only else labels, batch_size=batch_size):
+        lines = sys.stdin if typed else read_lines(source)
+        for record in tag_lines(lines, labels="msra" if model_only else labels, batch_size=1 if typed else 256):
             click.echo(json.dumps(record, ensure_ascii=False))
     except KGError as error:
         _fail(error)

@@ -41,13 +41,25 @@ class Article:
         return hashlib.sha256(self.text.encode("utf-8")).hexdigest()
 
 
+SKIPPED = "skipped"   # the input (or part of it) was not built
+WARNING = "warning"   # the document was built anyway; something in it was dropped or is doubtful
+IGNORED = "ignored"   # not read and not asked for: files of a type kg does not read, found in a folder
+
+
 @dataclass(frozen=True)
 class Problem:
-    """An input that could not be (fully) read: the batch goes on without it."""
+    """An input that could not be (fully) read: the batch goes on without it.
+
+    ``kind`` tells a build summary what happened: SKIPPED (nothing built from it), WARNING (built anyway) or
+    IGNORED (files in a folder kg does not read: reported, but the build does not fail for them).
+    ``count`` is the number of files one problem stands for (files of an unknown type are reported per suffix).
+    """
 
     source: str
     message: str
     hint: str = ""
+    kind: str = SKIPPED
+    count: int = 1
 
     def __str__(self) -> str:
         return f"{self.source}: {self.message}" + (f" ({self.hint})" if self.hint else "")

@@ -166,3 +166,33 @@ def test_remove_a_document_by_source_file(built, articles, tmp_path):
     assert "removed ningbo-port" in result.output
     docs = run("query", copy, "--name", "documents", "--format", "csv").output
     assert "ningbo_port.html" not in docs and "railway_express.html" in docs
+
+
+def test_warnings_are_counted_apart_and_do_not_fail_the_build(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    shutil.copy(EXAMPLES / "ningbo_port.html", folder / "ningbo_port.html")
+    (folder / "stray_nul.txt").write_bytes("本报讯 温州港今年新开三条外贸航线。".encode() + b"\x00")
+    (folder / "bad_date.md").write_text("---\ndate: 2024-13-01\n---\n台州港今天开通一条外贸航线。\n", encoding="utf-8")
+    (folder / "scan.pdf").write_bytes(b"%PDF-1.7")
+    result = run("build", folder, "--out", tmp_path / "out", "--no-validate", "--no-model")
+    assert result.exit_code == 0, result.output
+    assert "built 3 documents, 0 unchanged, 0 skipped, 2 warnings, 1 files of unknown type not read;" in result.output
+    assert "warning: " + str(folder / "stray_nul.txt") + ": [I014]" in result.output
+    assert "warning: " + str(folder / "bad_date.md") + ": [I019]" in result.output
+    assert f"note: {folder}: [I018] skipped 1 file of unknown type .pdf: scan.pdf" in result.output
+
+
+@pytest.mark.parametrize("kinds, counts, ok", [
+    ([], "0 skipped, 0 warnings;", True),
+    (["warning"] * 3, "0 skipped, 3 warnings;", True),
+    (["skipped"] * 7 + ["warning"] * 3, "7 skipped, 3 warnings;", False),
+    (["ignored", "warning"], "0 skipped, 1 warnings, 4 files of unknown type not read;", True),
+])
+def test_summary_counts_skipped_and_warnings_apart(kinds, counts, ok):
+    from kg.build import BuildReport
+    from kg.records import Problem
+
+    report = BuildReport(problems=[Problem(f"{i}.txt", "[I000] test", kind=kind, count=4 if kind == "ignored" else 1)
+                                   for i, kind in enumerate(kinds)])
+    assert counts in report.summary() and report.ok is ok

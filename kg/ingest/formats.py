@@ -49,6 +49,14 @@ def looks_like_html(text: str) -> bool:
         len(re.findall(r"</(p|div|span|br|h\d)>|<br\s*/?>", head)) >= 3
 
 
+class _FrontMatterLoader(yaml.SafeLoader):
+    """YAML's safe loader with dates and times kept as written: ``date: 2024-13-01`` is a bad date to report, not
+    an error that loses the whole file; ``parse_date`` reads the good ones."""
+
+
+_FrontMatterLoader.add_constructor("tag:yaml.org,2002:timestamp", yaml.SafeLoader.construct_scalar)
+
+
 def split_front_matter(text: str) -> tuple[dict, str, str | None]:
     """(front matter, body, warning). Front matter is a leading '---' block of YAML closed by '---' or '...'."""
     stripped = text.lstrip("\ufeff\n\r\t ")
@@ -64,8 +72,8 @@ def split_front_matter(text: str) -> tuple[dict, str, str | None]:
     else:
         return {}, text, "[I007] front matter opens with '---' but never closes; read as text"
     try:
-        meta = yaml.safe_load(block)
-    except yaml.YAMLError as err:
+        meta = yaml.load(block, Loader=_FrontMatterLoader)
+    except (yaml.YAMLError, ValueError, RecursionError) as err:
         mark = getattr(err, "problem_mark", None)
         where = f" (line {mark.line + 2})" if mark else ""
         return {}, body, f"[I008] front matter is not valid YAML{where}; its fields were ignored, the text was read"
@@ -89,9 +97,11 @@ def clean_meta(raw: dict) -> dict:
     if "title" in meta:
         meta["title"] = _one_line(meta["title"])
     if "date" in meta:
-        meta["date"] = parse_date(meta["date"])
-        if meta["date"] is None:
+        written = meta.pop("date")
+        meta["date"] = parse_date(written)
+        if meta["date"] is None:   # kept as written, and reported by the caller
             meta.pop("date")
+            meta.setdefault("extra", {})["unreadable_date"] = _one_line(written)
     for name in ("authors", "photographers"):
         if name in meta:
             meta[name] = tuple(_names(meta[name]))
@@ -167,9 +177,8 @@ def markdown_title(text: str) -> str | None:
 
 def parse_html(text: str) -> tuple[str, dict]:
     """The article text of an HTML page (paragraphs separated by blank lines) and its <meta> metadata."""
-    try:
-        root = lxml_html.document_fromstring(text)
-    except (etree.ParserError, ValueError):
+    root = _parse_page(text)
+    if root is None:
         return "", {}
     meta: dict = {}
     for tag in root.iter("meta"):
@@ -205,6 +214,33 @@ def parse_html(text: str) -> tuple[str, dict]:
     return text.strip(), meta
 
 
+# Tags kept when a page nested too deep for the parser is flattened: what the page's metadata and the dropped
+# furniture need. Every other tag goes; block tags leave a <br> so paragraphs stay apart.
+FLAT_KEEP = {"html", "head", "title", "meta", "body", "br", "img", "h1"} | set(DROP_TAGS)
+TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)\b[^>]*>")
+
+
+def _parse_page(text: str):
+    """The page's element tree, or None. libxml2 stops nesting at 256 levels (2048 with ``huge_tree``) and loses
+    everything below: a page nested deeper (or 400 paragraphs each with an unclosed <font>) is flattened and
+    parsed again, so its text is kept."""
+    parser = lxml_html.HTMLParser(huge_tree=True)
+    try:
+        root = lxml_html.document_fromstring(text, parser=parser)
+    except (etree.ParserError, ValueError):
+        return None
+    if any(e.type_name == "ERR_RESOURCE_LIMIT" for e in parser.error_log):
+        root = lxml_html.document_fromstring(TAG.sub(_flat_tag, text), parser=lxml_html.HTMLParser(huge_tree=True))
+    return root
+
+
+def _flat_tag(m: re.Match) -> str:
+    name = m.group(2).lower()
+    if name in FLAT_KEEP:
+        return m.group(0)
+    return "<br>" if name in BLOCK_TAGS else ""
+
+
 # What separates a headline from the site (and channel) names in a page <title>: "标题_浙江经济网",
 # "标题 - 东海港航网", "标题|频道|网站". A dash counts only with spaces around it: headlines hold 1—2月 and 义乌-宁波.
 SITE_SEPARATOR = re.compile(r"\s*(?:_|[|｜]|\s[-–—－]+\s)\s*")
@@ -231,22 +267,31 @@ def _headline(root, page_title: str) -> str | None:
     return None
 
 
-def _collect(el, parts: list[str]) -> None:
-    """Text of an element; block elements are fenced by \\x00 markers, images give their alt text."""
-    tag = el.tag if isinstance(el.tag, str) else ""
-    block = tag.lower() in BLOCK_TAGS
-    if block:
-        parts.append("\x00")
-    if tag.lower() == "img" and (el.get("alt") or "").strip():
-        parts.append("\x00" + el.get("alt").strip() + "\x00")
-    if el.text:
-        parts.append(re.sub(r"[ \t\r\n]+", " ", el.text))
-    for child in el:
-        _collect(child, parts)
-        if child.tail:
-            parts.append(re.sub(r"[ \t\r\n]+", " ", child.tail))
-    if block:
-        parts.append("\x00")
+def _collect(root, parts: list[str]) -> None:
+    """Text of an element; block elements are fenced by \\x00 markers, images give their alt text.
+
+    A walk with a stack of its own, not recursion: a page may nest thousands of elements deep."""
+    todo = [(root, False)]
+    while todo:
+        el, closing = todo.pop()
+        if isinstance(el, str):   # a tail, after its element
+            parts.append(re.sub(r"[ \t\r\n]+", " ", el))
+            continue
+        tag = el.tag.lower() if isinstance(el.tag, str) else ""
+        if closing:
+            parts.append("\x00")
+            continue
+        if tag in BLOCK_TAGS:
+            parts.append("\x00")
+            todo.append((el, True))
+        if tag == "img" and (el.get("alt") or "").strip():
+            parts.append("\x00" + el.get("alt").strip() + "\x00")
+        if el.text:
+            parts.append(re.sub(r"[ \t\r\n]+", " ", el.text))
+        for child in reversed(el):
+            if child.tail:
+                todo.append((child.tail, False))
+            todo.append((child, False))
 
 
 def parse_jsonl(text: str) -> list[tuple[int, dict | str]]:
