@@ -241,15 +241,20 @@ class GraphStore:
         which two folders may share (``kg remove`` would take the wrong one). A name that is one document's id and
         another's source file is ambiguous: E082, listing both.
         """
+        return self.resolve_all([name])[name]
+
+    def resolve_all(self, names: Iterable[str]) -> dict[str, list[str]]:
+        """``resolve`` for many names, reading the list of documents once."""
         sources = {d.doc_id: d.source for d in self.documents()}
-        by_source = _matching_sources(name, sources)
-        if name in sources:
-            others = [doc_id for doc_id in by_source if doc_id != name]
-            if others:
-                raise KGError(f"[E082] {name!r} is the id of a document and the source file of {', '.join(others)}; "
-                              f"give the document id or a path that names one file")
-            return [name]
-        return by_source
+        files, found = _files(sources), {}
+        for name in names:
+            by_source = _matching_sources(name, sources, files)
+            if name in sources and any(doc_id != name for doc_id in by_source):
+                raise KGError(f"[E082] {name!r} is the id of a document and the source file of "
+                              f"{', '.join(d for d in by_source if d != name)}; give the document id or a path that "
+                              f"names one file")
+            found[name] = [name] if name in sources else by_source
+        return found
 
     def removed_documents(self, name: str) -> list[str]:
         """The documents ``name`` stands for (as in ``resolve``) that a ``kg remove`` took out of this store."""
@@ -404,17 +409,32 @@ WHERE {{ GRAPH {graph} {{ ?s ?p ?o }}
 DROP SILENT GRAPH {graph}"""
 
 
-def _matching_sources(name: str, sources: dict[str, str | None]) -> list[str]:
-    """The ids whose source file is ``name`` as recorded, or the same file as the path ``name`` resolves to."""
+def _matching_sources(name: str, sources: dict[str, str | None], files: dict[Path, list[str]] | None = None
+                      ) -> list[str]:
+    """The ids whose source file is ``name`` as recorded, or the same file as the path ``name`` resolves to
+    (``files``: ``_files(sources)``, when the caller has it)."""
     exact = [doc_id for doc_id, source in sources.items() if source == name]
     if exact or name == "-":
         return exact
+    target = _resolved(name)
+    return [] if target is None else (files if files is not None else _files(sources)).get(target, [])
+
+
+def _files(sources: dict[str, str | None]) -> dict[Path, list[str]]:
+    """Each recorded source file as an absolute path (from the working directory) -> the ids read from it."""
+    files: dict[Path, list[str]] = {}
+    for doc_id, source in sources.items():
+        path = _resolved(source) if source and source != "-" else None
+        if path is not None:
+            files.setdefault(path, []).append(doc_id)
+    return files
+
+
+def _resolved(path: str) -> Path | None:
     try:
-        target = Path(name).resolve()
-        return [doc_id for doc_id, source in sources.items() if source and source != "-"
-                and Path(source).resolve() == target]
-    except (OSError, RuntimeError):   # a path that loops or cannot be read names no recorded file
-        return []
+        return Path(path).resolve()
+    except (OSError, RuntimeError):   # a path that loops or cannot be read names no file
+        return None
 
 
 def _bind(graph) -> None:
