@@ -45,7 +45,8 @@ def _fail(error: Exception) -> None:
     sys.exit(2)
 
 
-@main.command()
+@main.command(epilog="Exit status: 0 every input built or unchanged, 1 some inputs skipped (listed; the rest is "
+                     "built), 2 nothing built (an error).")
 @click.argument("paths", nargs=-1, required=True)
 @click.option("--out", "-o", type=click.Path(file_okay=False, path_type=Path), required=True,
               help="Output folder: store, graph.ttl, explorer.html.")
