@@ -34,3 +34,5 @@ def test_readme_names_the_two_commands():
     assert "make demo" in README and "make test" in README
     ci = (Path(__file__).resolve().parent.parent / ".ci" / "run").read_text(encoding="utf-8")
     assert re.search(r"^make test$", ci, re.M), ".ci/run must call exactly the README's test command"
+    assert re.search(r"\(cd \S+ && make demo\)", ci) and "kg validate out" in ci, \
+        ".ci/run must run the README's first command in a fresh clone and validate its graph"
