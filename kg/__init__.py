@@ -36,12 +36,10 @@ def build(paths, out, **options):
 
 def open(folder) -> "KnowledgeGraph":   # noqa: A001 (kg.open reads like the built-in it resembles)
     """Open the graph built in ``folder`` (it holds the store the build wrote). Close it, or use ``with``."""
-    folder = Path(folder)
-    if not (folder / "store").is_dir():
-        from kg.errors import KGError
+    from kg.graph.store import GraphStore
 
-        raise KGError(f"[E080] no graph in {folder}: build one first with kg.build(ARTICLES, {str(folder)!r})")
-    return KnowledgeGraph(folder)
+    folder = Path(folder)
+    return KnowledgeGraph(folder, GraphStore.open_existing(folder, hint=f"kg.build(ARTICLES, {str(folder)!r})"))
 
 
 def entity_iri(key: str):
@@ -54,11 +52,11 @@ def entity_iri(key: str):
 class KnowledgeGraph:
     """A built graph folder: SPARQL, named queries, rdflib views, exports, validation, curated facts."""
 
-    def __init__(self, folder: Path):
+    def __init__(self, folder: Path, store=None):
         from kg.graph.store import GraphStore
 
         self.folder = Path(folder)
-        self.store = GraphStore(self.folder)
+        self.store = store or GraphStore.open_existing(self.folder)
 
     def __enter__(self) -> "KnowledgeGraph":
         return self
@@ -166,10 +164,9 @@ class KnowledgeGraph:
         return report
 
     def remove(self, document: str) -> list[str]:
-        """Remove a document (by id or source file); facts other documents state stay. The ids removed."""
-        ids = self.store.resolve(document)
-        for doc_id in ids:
-            self.store.remove_document(doc_id)
+        """Remove a document (by id, or by its source file as built or another path to that file); facts other
+        documents state stay. The ids removed: none for a name that names no document in the graph."""
+        ids = self.store.remove_documents(self.store.resolve(document))
         if ids:
             self.store.export(self.folder / "graph.ttl", "ttl")
         return ids

@@ -74,6 +74,10 @@ def build(
     from kg.viz.explorer import write_explorer
 
     started = time.perf_counter()
+    if dask:
+        from kg.errors import require_extra
+
+        require_extra("distributed", "--dask")   # before anything is read or created
     out = Path(out)
     store = GraphStore(out)
     report = BuildReport()

@@ -13,7 +13,28 @@ from kg.errors import KGError
 OUTPUT_FORMATS = click.Choice(["table", "csv", "json"])
 
 
-@click.group()
+class _Commands(click.Group):
+    """kg's commands, with one promise about exit codes: 1 is a result (a build that skipped inputs, a graph with
+    violations), never a crash. An unexpected exception prints its traceback and exits 2, as errors do
+    (docs/exit-codes.md)."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.Exit, click.ClickException, click.Abort, KeyboardInterrupt):
+            raise
+        except Exception:   # noqa: BLE001 (a bug: shown whole, with an exit code that cannot pass for a result)
+            import traceback
+
+            traceback.print_exc()
+            click.echo("error: [E099] kg failed unexpectedly (the traceback above is a bug: please report it)",
+                       err=True)
+            sys.exit(2)
+
+
+@click.group(cls=_Commands, epilog="Exit status: 0 done, 1 done with a bad result (kg build: inputs skipped; "
+             "kg validate: violations), 2 could not run (an error, printed as 'error: [Ennn] ...'). "
+             "See docs/exit-codes.md.")
 @click.version_option(package_name="kg")
 def main():
     """kg: Chinese trade and logistics news -> a knowledge graph you can query and explore."""
@@ -24,7 +45,8 @@ def _fail(error: Exception) -> None:
     sys.exit(2)
 
 
-@main.command()
+@main.command(epilog="Exit status: 0 every input built or unchanged, 1 some inputs skipped (listed; the rest is "
+                     "built), 2 nothing built (an error).")
 @click.argument("paths", nargs=-1, required=True)
 @click.option("--out", "-o", type=click.Path(file_okay=False, path_type=Path), required=True,
               help="Output folder: store, graph.ttl, explorer.html.")
@@ -129,7 +151,7 @@ def export(folder, fmt, output):
     from kg.graph.store import GraphStore
 
     try:
-        store = GraphStore(folder)
+        store = GraphStore.open_existing(folder)
         if fmt == "csv":
             from kg.graph.tabular import write_csv
 
@@ -159,16 +181,16 @@ def export(folder, fmt, output):
         _fail(error)
 
 
-@main.command()
+@main.command(epilog="Exit status: 0 the graph conforms, 1 it has violations, 2 it could not be checked.")
 @click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("--format", "fmt", type=OUTPUT_FORMATS, default="table", show_default=True)
 def validate(folder, fmt):
-    """Check the graph in FOLDER against the SHACL shapes (ontology/shapes.ttl); exit 1 on violations."""
+    """Check the graph in FOLDER against the SHACL shapes (ontology/shapes.ttl)."""
     from kg.graph.store import GraphStore
     from kg.graph.validate import validate_store
 
     try:
-        report = validate_store(GraphStore(folder))
+        report = validate_store(GraphStore.open_existing(folder))
     except KGError as error:
         _fail(error)
     if report.violations:
@@ -185,32 +207,52 @@ def validate(folder, fmt):
         sys.exit(1)
 
 
-@main.command()
+@main.command(epilog="Exit status: 0 removed (or already removed), 2 an unknown or ambiguous name (nothing is "
+                     "removed then) or no graph in FOLDER.")
 @click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.argument("documents", nargs=-1, required=True)
-def remove(folder, documents):
-    """Remove documents from the graph in FOLDER, by document id or by the source file they came from.
+@click.option("--dry-run", "-n", is_flag=True, help="List the documents that would go, and change nothing.")
+def remove(folder, documents, dry_run):
+    """Remove documents from the graph in FOLDER, by document id or by the source file they came from (the path as
+    kg build was given it, or another path to the same file; a file name alone is not enough).
 
-    Facts that other documents also state stay in the graph.
+    Facts that other documents also state stay in the graph. All the documents go in one transaction, or none do:
+    a remove that is interrupted and run again ends with the graph an uninterrupted one gives.
     """
     from kg.graph.store import GraphStore
 
     try:
-        store = GraphStore(folder)
-        missing = []
-        for name in documents:
-            ids = store.resolve(name)
-            if not ids:
-                missing.append(name)
-            for doc_id in ids:
-                store.remove_document(doc_id)
-                click.echo(f"removed {doc_id}")
-        _refresh(store, folder)
+        store = GraphStore.open_existing(folder)
     except KGError as error:
         _fail(error)
-    if missing:
-        _fail(KGError(f"[E084] no document {', '.join(map(repr, missing))} in {folder}; "
-                      f"documents are listed by: kg query {folder} --name documents"))
+    try:
+        plan, present = _removal_plan(store, folder, documents), set(store.document_ids())
+        if not dry_run:
+            store.remove_documents(plan)
+            _refresh(store, folder)     # also after a remove that was killed between its commit and this refresh
+        for doc_id, name in plan.items():
+            click.echo(f"{'would remove' if dry_run else 'removed'} {doc_id}" if doc_id in present
+                       else f"{doc_id}: already removed ({name})")
+    except KGError as error:
+        _fail(error)
+    finally:
+        store.close()
+
+
+def _removal_plan(store, folder: Path, names) -> dict[str, str]:
+    """Document id -> the name that asked for it, for every name; E084 (naming what each unknown name may have
+    meant) when any name is neither a document in the graph nor one a kg remove took out of it."""
+    plan, unknown = {}, []
+    for name, ids in store.resolve_all(names).items():
+        ids = ids or store.removed_documents(name)
+        if not ids:
+            similar = [f"{d.source} ({d.doc_id})" for d in store.similar_documents(name)]
+            unknown.append(repr(name) + (f" (documents of that file name: {', '.join(similar)})" if similar else ""))
+        plan.update({doc_id: name for doc_id in ids if doc_id not in plan})
+    if unknown:
+        raise KGError(f"[E084] no document {'; '.join(unknown)} in {folder}, nothing removed; give a document id or "
+                      f"the source path as built (documents are listed by: kg query {folder} --name documents)")
+    return plan
 
 
 def _refresh(store, folder: Path) -> None:
@@ -237,7 +279,7 @@ def add_facts(folder, files, force):
     from kg.graph.store import GraphStore
 
     try:
-        store = GraphStore(folder)
+        store = GraphStore.open_existing(folder)
         store.load_ontology()
         for path in files:
             report = add(store, path, force=force)
@@ -289,7 +331,7 @@ def push(folder, endpoint, query_endpoint, keep_remote, user):
     from kg.graph.store import GraphStore
 
     try:
-        report = run(GraphStore(folder), endpoint, query_endpoint=query_endpoint, delete=not keep_remote,
+        report = run(GraphStore.open_existing(folder), endpoint, query_endpoint=query_endpoint, delete=not keep_remote,
                      user=user, password=os.environ.get("KG_PUSH_PASSWORD"))
     except KGError as error:
         _fail(error)
@@ -308,10 +350,8 @@ def view(folder, no_open, cap):
     from kg.graph.store import GraphStore
     from kg.viz.explorer import DEFAULT_CAP, write_explorer
 
-    if not (folder / "store").is_dir():
-        _fail(KGError(f"[E080] no graph in {folder}: build one first with `kg build ARTICLES --out {folder}`"))
     try:
-        store = GraphStore(folder)
+        store = GraphStore.open_existing(folder)
     except KGError as error:
         _fail(error)
     path = write_explorer(store, folder / "explorer.html", cap=cap or DEFAULT_CAP).resolve()

@@ -1,4 +1,9 @@
 """kg's errors: each has a short code and says how to fix the problem."""
+from __future__ import annotations
+
+# The modules kg imports only for an optional feature, and the extra (pip install "kg[EXTRA]") that installs each;
+# every other module kg imports is a runtime dependency (tests/test_dependencies.py checks both).
+OPTIONAL_MODULES = {"distributed": "dask"}
 
 
 class KGError(Exception):
@@ -15,3 +20,19 @@ class DataError(KGError):
 
 class QueryError(KGError):
     pass
+
+
+class MissingExtra(KGError):
+    pass
+
+
+def require_extra(module: str, feature: str) -> None:
+    """Fail with E009, naming the extra to install, when ``feature`` needs an optional module that is not installed:
+    before any work is done, and never as a traceback."""
+    import importlib
+
+    try:
+        importlib.import_module(module)
+    except ImportError:
+        raise MissingExtra(f'[E009] {feature} needs {module}, which kg installs only on request: '
+                           f'pip install "kg[{OPTIONAL_MODULES[module]}]"') from None

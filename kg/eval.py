@@ -105,7 +105,9 @@ def parse_gold(doc: str, data: dict, *, source: str = "gold") -> Gold:
             for o in data.get("observations", ())
         )
     except (KeyError, TypeError, InvalidOperation) as error:
-        raise DataError(f"[E062] {source}: not in the gold format ({error!r}); see /work/shared/gold") from None
+        raise DataError(f'[E062] {source}: not in the gold format ({error!r}): a JSON object with "entities" '
+                        f'[{{name, type, aliases}}], "relations" [{{s, p, o}}] and "observations" '
+                        f'[{{subject, value, unit, indicator}}]') from None
     return Gold(doc, entities, relations, observations)
 
 

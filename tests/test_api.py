@@ -87,7 +87,7 @@ def test_validate_add_facts_remove(folder, tmp_path):
         report = graph.add_facts(facts)
         assert report.facts == 1
         assert graph.query("ASK { ?s kg:exportsTo ?o }") is True
-        assert graph.remove("facts.csv") == [report.doc_id]
+        assert graph.remove(str(facts)) == [report.doc_id]
         assert graph.query("ASK { ?s kg:exportsTo ?o }") is False
         assert graph.remove("a") == ["a"]
         assert graph.query("ASK { ?s kg:locatedIn ?o }") is True     # document b states one too

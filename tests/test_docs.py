@@ -24,7 +24,15 @@ def test_command_has_help(name):
     assert "Usage:" in result.output
 
 
+@pytest.mark.parametrize("name", sorted(main.commands))
+def test_exit_codes_of_every_command_are_documented(name):
+    page = (Path(__file__).resolve().parent.parent / "docs" / "exit-codes.md").read_text(encoding="utf-8")
+    assert f"`kg {name}" in page, f"docs/exit-codes.md does not give the exit codes of kg {name}"
+
+
 def test_readme_names_the_two_commands():
     assert "make demo" in README and "make test" in README
     ci = (Path(__file__).resolve().parent.parent / ".ci" / "run").read_text(encoding="utf-8")
     assert re.search(r"^make test$", ci, re.M), ".ci/run must call exactly the README's test command"
+    assert re.search(r"\(cd \S+ && make demo\)", ci) and "kg validate out" in ci, \
+        ".ci/run must run the README's first command in a fresh clone and validate its graph"

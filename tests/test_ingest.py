@@ -5,13 +5,13 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import shared_path
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from kg.ingest import IngestError, doc_id, read_articles
 from kg.records import Article, Problem
 
 FIXTURES = Path(__file__).parent / "fixtures" / "ingest"
-SEEDS = Path("/work/shared/seeds")
 
 
 def articles(items):
@@ -241,12 +241,12 @@ def test_arbitrary_bytes_never_raise_and_offsets_hold(tmp_path, data, suffix):
 
 # --- the seeds (copyrighted: read in place, never copied) ---------------------------------------------------------
 
-seeds = pytest.mark.skipif(not SEEDS.is_dir(), reason="the seeds live in /work/shared, absent here")
+seeds = pytest.mark.usefixtures("seed_articles")   # ../shared/seeds: fails when absent (conftest.shared_path)
 
 
 @pytest.fixture(scope="module")
 def seed_articles():
-    return articles(read_articles([SEEDS]))
+    return articles(read_articles([shared_path("seeds")]))
 
 
 @seeds

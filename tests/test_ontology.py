@@ -5,12 +5,13 @@ import re
 from pathlib import Path
 
 import pytest
+from conftest import SHARED, shared_path
 from rdflib import OWL, RDF, RDFS, Graph, Namespace, URIRef
 
 ROOT = Path(__file__).resolve().parents[1]
 ONTOLOGY = ROOT / "ontology"
 KG_TTL = ONTOLOGY / "kg.ttl"
-CORE_MD = Path("/work/shared/ONTOLOGY-CORE.md")
+CORE_MD = SHARED / "ONTOLOGY-CORE.md"   # read through shared_path: a failure when absent
 
 KG = Namespace("http://example.org/kg/ontology#")
 
@@ -60,8 +61,7 @@ def members(g: Graph, node) -> set[str]:
 
 def core_tables() -> dict[str, list[list[str]]]:
     """The markdown tables of ONTOLOGY-CORE.md keyed by the header of their first column."""
-    if not CORE_MD.exists():
-        pytest.skip(f"{CORE_MD} is absent")
+    shared_path(CORE_MD.name)
     tables: dict[str, list[list[str]]] = {}
     rows: list[list[str]] = []
     for line in CORE_MD.read_text(encoding="utf-8").splitlines() + [""]:
@@ -85,16 +85,14 @@ def core_names() -> tuple[set[str], set[str]]:
 
 
 def core_units() -> list[str]:
-    if not CORE_MD.exists():
-        pytest.skip(f"{CORE_MD} is absent")
+    shared_path(CORE_MD.name)
     text = CORE_MD.read_text(encoding="utf-8")
     para = text[text.index("Unit codes"):].split("\n\n")[0]
     return re.findall(r"`(\w+)`", para)
 
 
 def core_observation_properties() -> set[str]:
-    if not CORE_MD.exists():
-        pytest.skip(f"{CORE_MD} is absent")
+    shared_path(CORE_MD.name)
     text = CORE_MD.read_text(encoding="utf-8")
     section = text[text.index("## Observations"):].split("\n## ")[0]
     return {n for n in re.findall(r"`kg:(\w+)`", section) if n[0].islower()}
@@ -150,8 +148,10 @@ def test_core_units_are_unit_individuals(onto):
     assert unlabelled == []
 
 
-@pytest.mark.parametrize("name, domain, rng", core_signatures() if CORE_MD.exists() else [])
+@pytest.mark.parametrize("name, domain, rng", core_signatures() if CORE_MD.exists() else
+                         [pytest.param(None, None, None, id="ONTOLOGY-CORE.md absent")])
 def test_core_domains_and_ranges(onto, name, domain, rng):
+    shared_path(CORE_MD.name)
     prop = KG[name]
     assert members(onto, onto.value(prop, RDFS.domain)) == domain
     assert members(onto, onto.value(prop, RDFS.range)) == rng

@@ -11,7 +11,8 @@ import pytest
 from rdflib import Graph, URIRef
 
 from kg.graph.rdf import doc_iri, entity_iri, extraction_triples, graph_iri, sentence_iri
-from kg.graph.store import GraphStore
+from kg.errors import KGError
+from kg.graph.store import GraphStore, NoGraph
 from kg.records import Article, Entity, Extraction, Mention, Provenance, Relation, Sentence
 from kg.vocab import KG
 
@@ -121,20 +122,75 @@ def test_content_hash_is_stored(store):
     assert store.document_hash("nothing") is None
 
 
-RESOLVE = [
+RESOLVE = [   # (case, name, the documents it stands for)
     ("document id", "b-1", ["b-1"]),
     ("source file as built", "news/page.txt", ["b-1", "b-2"]),
-    ("file name alone", "page.txt", ["b-1", "b-2"]),
+    ("the same file by another path", "news/../news/page.txt", ["b-1", "b-2"]),
+    ("file name alone names nothing", "page.txt", []),
+    ("same name in another folder", "other/a.txt", []),
+    ("same name in a folder that does not exist", "/nonexistent/elsewhere/a.txt", []),
     ("unknown", "其他.txt", []),
 ]
 
 
 @pytest.mark.parametrize("name, expected", [c[1:] for c in RESOLVE], ids=[c[0] for c in RESOLVE])
-def test_resolve_document_by_id_or_source(store, name, expected):
+def test_resolve_document_by_id_or_source(store, name, expected, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "news").mkdir()
     add(store, make_extraction("a", [("义乌市", "locatedIn", "金华市")], source="news/a.txt"))
     add(store, make_extraction("b-1", [("义乌市", "locatedIn", "金华市")], source="news/page.txt"))
     add(store, make_extraction("b-2", [("中欧班列", "departsFrom", "义乌市")], source="news/page.txt"))
     assert store.resolve(name) == expected
+
+
+def test_a_name_that_is_an_id_and_another_source_is_ambiguous(store):
+    add(store, make_extraction("page", [("义乌市", "locatedIn", "金华市")], source="news/x.txt"))
+    add(store, make_extraction("b", [("中欧班列", "departsFrom", "义乌市")], source="page"))
+    with pytest.raises(KGError, match=r"\[E082\].*'page'.*b"):
+        store.resolve("page")
+
+
+def test_a_removed_document_is_known_as_removed(store):
+    add(store, make_extraction("a", [("义乌市", "locatedIn", "金华市")], source="news/a.txt"))
+    add(store, make_extraction("b", [("义乌市", "locatedIn", "金华市")], source="news/b.txt"))
+    assert store.remove_documents(["a", "a", "nothing"]) == ["a"]
+    assert store.resolve("news/a.txt") == [] and store.resolve("a") == []
+    assert store.removed_documents("news/a.txt") == ["a"] == store.removed_documents("a")
+    assert store.removed_documents("news/b.txt") == []
+    assert store.document_ids() == ["b"]
+    assert {q.graph_name.value for q in store.quads()} == {str(graph_iri("b"))}   # exports do not see the note
+
+
+def test_replacing_a_document_does_not_note_it_as_removed(store):
+    add(store, make_extraction("a", [("义乌市", "locatedIn", "金华市")], source="news/a.txt"))
+    add(store, make_extraction("a", [("义乌市", "locatedIn", "浙江省")], source="news/a.txt"))
+    store.flush()
+    add(store, make_extraction("a", [("义乌市", "locatedIn", "金华市")], source="news/a.txt"))
+    assert store.removed_documents("a") == []
+    assert fact("义乌市", "locatedIn", "金华市") in merged(store)
+    assert fact("义乌市", "locatedIn", "浙江省") not in merged(store)
+
+
+@pytest.mark.parametrize("made", ["nothing", "an empty folder", "an empty store folder"])
+def test_open_existing_refuses_a_folder_without_a_graph_and_creates_nothing(tmp_path, made):
+    folder = tmp_path / "g"
+    if made != "nothing":
+        folder.mkdir()
+    if made == "an empty store folder":
+        (folder / "store").mkdir()
+    before = sorted(tmp_path.rglob("*"))
+    with pytest.raises(NoGraph, match=r"\[E080\] no graph in"):
+        GraphStore.open_existing(folder)
+    assert sorted(tmp_path.rglob("*")) == before
+
+
+def test_open_existing_opens_a_built_store(tmp_path):
+    store = GraphStore(tmp_path / "g")
+    add(store, make_extraction("a", [("义乌市", "locatedIn", "金华市")]))
+    store.close()
+    reopened = GraphStore.open_existing(tmp_path / "g")
+    assert reopened.document_ids() == ["a"]
+    reopened.close()
 
 
 def test_ontology_graph_is_queried_but_not_exported(store, tmp_path):

@@ -170,7 +170,7 @@ def run_query(folder: Path, sparql: str, bindings: dict | None = None, *,
     """Run SPARQL over the graph in ``folder`` (the ontology included) and return (header, rows of plain strings)."""
     from kg.graph.store import GraphStore
 
-    store = store or GraphStore(folder)
+    store = store or GraphStore.open_existing(folder)
     try:
         result = store.query(sparql, bindings, with_ontology=True)
     except SyntaxError as error:
@@ -194,7 +194,7 @@ def run_named(folder: Path, name: str, params: dict[str, str] | None = None,
     """Run the named query ``name`` with ``params`` (name -> value as typed): (header, rows, notes)."""
     from kg.graph.store import GraphStore
 
-    store = store or GraphStore(folder)
+    store = store or GraphStore.open_existing(folder)
     query = get_named_query(name)
     bindings, notes = bind_params(store, query, params or {})
     header, rows = run_query(folder, query.text, bindings, store=store)

@@ -36,9 +36,16 @@ FORMATS = {
 }
 QUAD_FORMATS = {"nq", "trig"}
 ONTOLOGY_GRAPH = ox.NamedNode(KG_NS.rstrip("#"))   # the ontology's own IRI names its graph
+# the source files of removed documents (a document's graph IRI -> kg:sourceFile), outside GRAPH_PREFIX so that no
+# export, push or document listing sees it
+REMOVED_GRAPH = ox.NamedNode(str(ID_NS) + "removed")
 
 
 class StoreBusy(KGError):
+    pass
+
+
+class NoGraph(KGError):
     pass
 
 
@@ -82,6 +89,11 @@ def to_ox(term) -> ox.NamedNode | ox.Literal | ox.BlankNode:
 
 def _graph_node(doc_id: str) -> ox.NamedNode:
     return ox.NamedNode(str(graph_iri(doc_id)))
+
+
+def _doc_id(graph: ox.NamedNode) -> str:
+    """The id of the document whose graph this is (``_graph_node`` backwards)."""
+    return unquote(graph.value[len(GRAPH_PREFIX):])
 
 
 @functools.lru_cache(maxsize=1 << 16)
@@ -133,6 +145,20 @@ class GraphStore:
             raise StoreBusy(f"[E081] cannot open the graph in {self.folder}: another kg process (kg build, kg serve, "
                             f"a Python session) holds it; stop it or let it finish ({error})") from None
 
+    @classmethod
+    def open_existing(cls, folder: Path, *, hint: str | None = None) -> "GraphStore":
+        """The store a build wrote in ``folder``, for the commands that read or change a graph but never start one
+        (query, export, validate, remove, add-facts, push, view, ``kg.open``): without one, E080 and nothing is
+        created. ``hint`` says how to build one (default: the kg build command line).
+
+        The store is opened as ``kg build`` opens it, with its lock, not with Oxigraph's read-only mode: that one is
+        undefined while another process writes, whereas the lock turns a running build into a clear E081."""
+        folder = Path(folder)
+        if not (folder / "store" / "CURRENT").is_file():
+            raise NoGraph(f"[E080] no graph in {folder}: build one first with "
+                          f"{hint or f'`kg build ARTICLES --out {folder}`'}")
+        return cls(folder)
+
     @property
     def db(self) -> ox.Store:
         """The database, with every pending document in it."""
@@ -165,31 +191,34 @@ class GraphStore:
             if self._pending_triples >= self.PENDING_TRIPLES:
                 self._write_pending()
             return len(unique)
-        self.remove_document(doc_id)
+        self._drop([doc_id], note=False)
         graph, default = _graph_node(doc_id), ox.DefaultGraph()
         self._db.extend(quad for s, p, o in unique for quad in (ox.Quad(s, p, o, graph), ox.Quad(s, p, o, default)))
         return len(unique)
 
     def remove_document(self, doc_id: str) -> bool:
         """Drop one document's graph, and from the merged view the triples no other document supports."""
-        graph = ox.NamedNode(str(graph_iri(doc_id)))
-        if not self.has_document(doc_id):
-            return False
-        for q in list(self.db.quads_for_pattern(None, None, None, graph)):
-            supported = any(other.graph_name != graph and other.graph_name != ONTOLOGY_GRAPH
-                            and not isinstance(other.graph_name, ox.DefaultGraph)
-                            for other in self.db.quads_for_pattern(q.subject, q.predicate, q.object, None))
-            if not supported:
-                self.db.remove(ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph()))
-        self.db.remove_graph(graph)
-        return True
+        return bool(self.remove_documents([doc_id]))
+
+    def remove_documents(self, doc_ids: Iterable[str]) -> list[str]:
+        """Drop these documents' graphs in one transaction (all or none of them go, so a remove that is killed and
+        run again ends with the same graph as one that was not), and from the merged view the triples no remaining
+        document supports. Each removed document's source file is noted in the removed-documents graph, so that
+        removing it again can say it was removed rather than that it never was. The ids removed."""
+        return self._drop(doc_ids, note=True)
+
+    def _drop(self, doc_ids: Iterable[str], *, note: bool) -> list[str]:
+        ids = [doc_id for doc_id in dict.fromkeys(doc_ids) if self.has_document(doc_id)]
+        if ids:
+            self.db.update(" ;\n".join(_removal(_graph_node(doc_id), note) for doc_id in ids))
+        return ids
 
     def has_document(self, doc_id: str) -> bool:
         return doc_id in self._pending or self._db.contains_named_graph(ox.NamedNode(str(graph_iri(doc_id))))
 
     def document_ids(self) -> list[str]:
         """The ids of every document in the store (curated fact files included), sorted."""
-        return sorted(unquote(g.value[len(GRAPH_PREFIX):]) for g in self.db.named_graphs()
+        return sorted(_doc_id(g) for g in self.db.named_graphs()
                       if isinstance(g, ox.NamedNode) and g.value.startswith(GRAPH_PREFIX))
 
     def documents(self) -> list[DocumentInfo]:
@@ -208,32 +237,36 @@ class GraphStore:
         """The documents ``name`` stands for: a document id, or the source file they were read from.
 
         A source file may hold several documents (a newspaper page with several stories): all of them are returned.
-        The file may be named as it was at build time, by a path to the same file, or by its file name alone when
-        only one source has that name.
+        The file is named as the build recorded it, or by any path to the same file; never by its file name alone,
+        which two folders may share (``kg remove`` would take the wrong one). A name that is one document's id and
+        another's source file is ambiguous: E082, listing both.
         """
-        docs = self.documents()
-        if any(d.doc_id == name for d in docs):
-            return [name]
-        exact = [d.doc_id for d in docs if d.source == name]
-        if exact:
-            return exact
-        try:
-            target = Path(name).resolve()
-            same = [d.doc_id for d in docs if d.source and Path(d.source).resolve() == target]
-        except OSError:
-            same = []
-        if same:
-            return same
-        by_name = {}
-        for d in docs:
-            if d.source and Path(d.source).name == Path(name).name:
-                by_name.setdefault(d.source, []).append(d.doc_id)
-        if len(by_name) == 1:
-            return next(iter(by_name.values()))
-        if len(by_name) > 1:
-            raise KGError(f"[E082] {name!r} matches several source files: {', '.join(sorted(by_name))}; "
-                          f"give the path as it was built or a document id")
-        return []
+        return self.resolve_all([name])[name]
+
+    def resolve_all(self, names: Iterable[str]) -> dict[str, list[str]]:
+        """``resolve`` for many names, reading the list of documents once."""
+        sources = {d.doc_id: d.source for d in self.documents()}
+        files, found = _files(sources), {}
+        for name in names:
+            by_source = _matching_sources(name, sources, files)
+            if name in sources and any(doc_id != name for doc_id in by_source):
+                raise KGError(f"[E082] {name!r} is the id of a document and the source file of "
+                              f"{', '.join(d for d in by_source if d != name)}; give the document id or a path that "
+                              f"names one file")
+            found[name] = [name] if name in sources else by_source
+        return found
+
+    def removed_documents(self, name: str) -> list[str]:
+        """The documents ``name`` stands for (as in ``resolve``) that a ``kg remove`` took out of this store."""
+        notes = list(self.db.quads_for_pattern(None, None, None, REMOVED_GRAPH))
+        sources = {_doc_id(q.subject): None for q in notes}
+        sources.update({_doc_id(q.subject): q.object.value for q in notes if q.predicate.value == str(KG.sourceFile)})
+        return [name] if name in sources else _matching_sources(name, sources)
+
+    def similar_documents(self, name: str) -> list[DocumentInfo]:
+        """Documents whose source file has the same file name as ``name``: what an unknown name may have meant."""
+        wanted = Path(name).name
+        return [d for d in self.documents() if d.source and Path(d.source).name == wanted]
 
     def document_hash(self, doc_id: str) -> str | None:
         node, predicate = ox.NamedNode(str(doc_iri(doc_id))), to_ox(KG.contentHash)
@@ -361,6 +394,47 @@ class GraphStore:
         if self._db is not None:
             self.db.flush()
             self._db = None
+
+
+def _removal(graph: ox.NamedNode, note: bool) -> str:
+    """The SPARQL Update that removes one document: note it and its source (with ``note``), drop from the merged
+    view what no other document's graph holds, drop its graph."""
+    noted = f"""INSERT DATA {{ GRAPH {REMOVED_GRAPH} {{ {graph} a <{KG.Document}> }} }} ;
+INSERT {{ GRAPH {REMOVED_GRAPH} {{ {graph} <{KG.sourceFile}> ?source }} }}
+WHERE {{ GRAPH {graph} {{ ?doc <{KG.sourceFile}> ?source }} }} ;
+""" if note else ""
+    return noted + f"""DELETE {{ ?s ?p ?o }}
+WHERE {{ GRAPH {graph} {{ ?s ?p ?o }}
+  FILTER NOT EXISTS {{ GRAPH ?other {{ ?s ?p ?o }} FILTER (?other != {graph} && STRSTARTS(STR(?other), "{GRAPH_PREFIX}")) }} }} ;
+DROP SILENT GRAPH {graph}"""
+
+
+def _matching_sources(name: str, sources: dict[str, str | None], files: dict[Path, list[str]] | None = None
+                      ) -> list[str]:
+    """The ids whose source file is ``name`` as recorded, or the same file as the path ``name`` resolves to
+    (``files``: ``_files(sources)``, when the caller has it)."""
+    exact = [doc_id for doc_id, source in sources.items() if source == name]
+    if exact or name == "-":
+        return exact
+    target = _resolved(name)
+    return [] if target is None else (files if files is not None else _files(sources)).get(target, [])
+
+
+def _files(sources: dict[str, str | None]) -> dict[Path, list[str]]:
+    """Each recorded source file as an absolute path (from the working directory) -> the ids read from it."""
+    files: dict[Path, list[str]] = {}
+    for doc_id, source in sources.items():
+        path = _resolved(source) if source and source != "-" else None
+        if path is not None:
+            files.setdefault(path, []).append(doc_id)
+    return files
+
+
+def _resolved(path: str) -> Path | None:
+    try:
+        return Path(path).resolve()
+    except (OSError, RuntimeError):   # a path that loops or cannot be read names no file
+        return None
 
 
 def _bind(graph) -> None:
