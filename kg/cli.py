@@ -373,5 +373,19 @@ def fetch_model():
     click.echo(f"pkuseg model ready at {fetch()}")
 
 
+@main.command()
+@click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path), required=False)
+@click.option("--json", "as_json", is_flag=True, help="Print the same as JSON.")
+def info(folder, as_json):
+    """Versions, models and optional features kg runs with; with FOLDER, its documents, triples and last build."""
+    from kg.info import format_info, info as collect
+
+    try:
+        result = collect(folder)
+    except KGError as error:
+        _fail(error)
+    click.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=1) if as_json else format_info(result))
+
+
 if __name__ == "__main__":
     main()

@@ -15,3 +15,8 @@ class DataError(KGError):
 
 class QueryError(KGError):
     pass
+
+
+def no_graph(folder) -> KGError:
+    """[E080], for every command given a folder without a graph in it."""
+    return KGError(f"[E080] no graph in {folder}: build one first with `kg build ARTICLES --out {folder}`")
