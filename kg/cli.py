@@ -316,8 +316,8 @@ def view(folder, no_open, cap):
         _fail(error)
     path = write_explorer(store, folder / "explorer.html", cap=cap or DEFAULT_CAP).resolve()
     click.echo(str(path))
-    if not no_open:
-        webbrowser.open(path.as_uri())
+    if not no_open and not webbrowser.open(path.as_uri()):
+        click.echo(f"no web browser could be opened here: open {path.as_uri()} in one", err=True)
 
 
 @main.command()
