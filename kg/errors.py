@@ -1,4 +1,5 @@
-"""kg's errors: each has a short code and says how to fix the problem."""
+"""kg's errors: each has a short code and says how to fix the problem. docs/errors.md lists every code (written by
+scripts/error_codes.py; tests/test_errors.py keeps one meaning per code)."""
 
 
 class KGError(Exception):
