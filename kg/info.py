@@ -9,6 +9,7 @@ from __future__ import annotations
 import importlib.metadata
 import importlib.util
 import platform
+import shutil
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -25,6 +26,7 @@ OPTIONAL_FEATURES = {
     "browser tests (headless Chromium)": ("playwright",),
     "retraining the NER model (training/train_ner.py)": ("torch",),
 }
+FEATURE_PROGRAMS = {"browser tests (headless Chromium)": ("chromium",)}   # feature -> programs it runs
 # what each count of a graph folder counts: printed next to it, and the keys of the JSON output
 COUNT_MEANINGS = {
     "documents": "documents (articles and curated fact files; one named graph each)",
@@ -50,10 +52,11 @@ def installed(distribution: str) -> bool:
 class Feature:
     name: str
     packages: dict[str, str | None]   # distribution -> its version, None when missing
+    programs: dict[str, str | None] = field(default_factory=dict)   # program -> its path, None when missing
 
     @property
     def available(self) -> bool:
-        return all(self.packages.values())
+        return all(self.packages.values()) and all(self.programs.values())
 
 
 @dataclass
@@ -80,7 +83,8 @@ class Info:
 
     def to_json(self) -> dict:
         data = asdict(self)
-        data["features"] = [{"name": f.name, "packages": f.packages, "available": f.available} for f in self.features]
+        data["features"] = [{"name": f.name, "packages": f.packages, "programs": f.programs, "available": f.available}
+                            for f in self.features]
         if self.graph is not None:
             data["graph"]["counts"] = COUNT_MEANINGS
         return data
@@ -95,7 +99,9 @@ def environment_info() -> Info:
     ontology = ontology_dir() / "kg.ttl"
     versions = {"kg": version("kg"), "python": platform.python_version()}
     versions.update({name: version(name) for name in CORE_PACKAGES})
-    features = [Feature(name, {dist: version(dist) for dist in dists}) for name, dists in OPTIONAL_FEATURES.items()]
+    features = [Feature(name, {dist: version(dist) for dist in dists},
+                        {program: shutil.which(program) for program in FEATURE_PROGRAMS.get(name, ())})
+                for name, dists in OPTIONAL_FEATURES.items()]
     return Info(versions, str(pkuseg), all((pkuseg / name).is_file() for name in MODEL_FILES),
                 {str(path): path.is_file() for path in ner_model_files()}, str(ontology), ontology.is_file(), features)
 
@@ -160,7 +166,8 @@ def format_info(result: Info) -> str:
     lines.append(f"  ontology     {result.ontology} " + ("(present)" if result.ontology_present else "(MISSING)"))
     lines.append("optional features")
     for feature in result.features:
-        packages = ", ".join(f"{d} {v}" if v else f"{d} missing" for d, v in feature.packages.items())
+        packages = ", ".join([f"{d} {v}" if v else f"{d} missing" for d, v in feature.packages.items()]
+                             + [f"{p} at {v}" if v else f"{p} missing" for p, v in feature.programs.items()])
         lines.append(f"  [{'x' if feature.available else ' '}] {feature.name}: {packages}")
     if result.graph is not None:
         g = result.graph

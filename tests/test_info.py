@@ -110,4 +110,18 @@ def test_a_feature_is_available_when_all_its_packages_are():
     features = json.loads(run("--json").output)["features"]
     assert [f["name"] for f in features] == list(OPTIONAL_FEATURES)
     for feature in features:
-        assert feature["available"] == all(version(d) for d in OPTIONAL_FEATURES[feature["name"]])
+        assert feature["available"] == (all(version(d) for d in OPTIONAL_FEATURES[feature["name"]])
+                                        and all(feature["programs"].values()))
+
+
+@pytest.mark.parametrize("path, available", [
+    (lambda bin_dir: str(bin_dir), True),       # a chromium on PATH
+    (lambda bin_dir: "/nonexistent", False),    # none
+])
+def test_browser_tests_need_a_chromium_program(tmp_path, monkeypatch, path, available):
+    (tmp_path / "chromium").write_text("#!/bin/sh\n", encoding="utf-8")
+    (tmp_path / "chromium").chmod(0o755)
+    monkeypatch.setenv("PATH", path(tmp_path))
+    feature = next(f for f in json.loads(run("--json").output)["features"] if f["name"].startswith("browser"))
+    assert (feature["programs"]["chromium"] is not None) is available
+    assert feature["available"] == (available and version("playwright") is not None)
