@@ -356,8 +356,8 @@ def view(folder, no_open, cap):
         _fail(error)
     path = write_explorer(store, folder / "explorer.html", cap=cap or DEFAULT_CAP).resolve()
     click.echo(str(path))
-    if not no_open:
-        webbrowser.open(path.as_uri())
+    if not no_open and not webbrowser.open(path.as_uri()):
+        click.echo(f"no web browser could be opened here: open {path.as_uri()} in one", err=True)
 
 
 @main.command()
@@ -411,6 +411,20 @@ def fetch_model():
     from kg.nlp.segmenter import fetch_model as fetch
 
     click.echo(f"pkuseg model ready at {fetch()}")
+
+
+@main.command()
+@click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path), required=False)
+@click.option("--json", "as_json", is_flag=True, help="Print the same as JSON.")
+def info(folder, as_json):
+    """Versions, models and optional features kg runs with; with FOLDER, its documents, triples and last build."""
+    from kg.info import format_info, info as collect
+
+    try:
+        result = collect(folder)
+    except KGError as error:
+        _fail(error)
+    click.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=1) if as_json else format_info(result))
 
 
 if __name__ == "__main__":

@@ -1,4 +1,5 @@
-"""kg's errors: each has a short code and says how to fix the problem."""
+"""kg's errors: each has a short code and says how to fix the problem. docs/errors.md lists every code (written by
+scripts/error_codes.py; tests/test_errors.py keeps one meaning per code)."""
 from __future__ import annotations
 
 # The modules kg imports only for an optional feature, and the extra (pip install "kg[EXTRA]") that installs each;
@@ -36,3 +37,8 @@ def require_extra(module: str, feature: str) -> None:
     except ImportError:
         raise MissingExtra(f'[E009] {feature} needs {module}, which kg installs only on request: '
                            f'pip install "kg[{OPTIONAL_MODULES[module]}]"') from None
+
+
+def no_graph(folder) -> KGError:
+    """[E080], for every command given a folder without a graph in it."""
+    return KGError(f"[E080] no graph in {folder}: build one first with `kg build ARTICLES --out {folder}`")

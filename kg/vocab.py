@@ -1,6 +1,8 @@
 """kg's own vocabulary: one closed namespace whose terms are declared in ``ontology/kg.ttl`` (a test checks that)."""
 from __future__ import annotations
 
+from functools import cache
+
 from rdflib import Namespace
 from rdflib.namespace import ClosedNamespace
 
@@ -37,3 +39,23 @@ COARSE = {**{c: "Place" for c in PLACE_CLASSES}, **{c: "Organization" for c in O
 def coarse(cls: str) -> str:
     return COARSE.get(cls, cls)
 
+
+
+@cache
+def vocabulary_labels() -> dict[str, dict[str, str]]:
+    """The @zh and @en labels of kg's classes and properties by local name, from ontology/kg.ttl ({} when it is
+    missing). Here, below every stage, because the explorer and the GraphML export both name things by them."""
+    from rdflib import Graph, URIRef
+    from rdflib.namespace import RDFS
+
+    from kg.paths import ontology_dir
+
+    labels: dict[str, dict[str, str]] = {}
+    path = ontology_dir() / "kg.ttl"
+    if not path.exists():
+        return {}
+    graph = Graph().parse(path, format="turtle")
+    for term, label in graph.subject_objects(RDFS.label):
+        if isinstance(term, URIRef) and str(term).startswith(KG_NS) and label.language in ("zh", "en"):
+            labels.setdefault(str(term)[len(KG_NS):], {})[label.language] = str(label)
+    return labels

@@ -1,6 +1,6 @@
 """How the explorer copes with big graphs: time to write the page, its size, and in Chromium the time until the
 graph is drawn and settled (interactive), and the time a search takes to find and focus an entity outside the
-first view. Graphs are synthetic (kg.viz.synthetic: the real RDF path, made-up articles).
+first view. Graphs are synthetic (bench/synthetic.py: the real RDF path, made-up articles).
 
     .venv/bin/python scripts/bench_explorer.py             # 500, 2000 and 5000 entities
     .venv/bin/python scripts/bench_explorer.py 5000 --cap 500
@@ -8,6 +8,7 @@ first view. Graphs are synthetic (kg.viz.synthetic: the real RDF path, made-up a
 from __future__ import annotations
 
 import argparse
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -25,7 +26,8 @@ def main() -> None:
     from playwright.sync_api import sync_playwright
 
     from kg.viz.explorer import DEFAULT_CAP, explorer_data, explorer_html
-    from kg.viz.synthetic import synthetic_store
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))   # the checkout, for bench/
+    from bench.synthetic import synthetic_store
 
     cap = args.cap or DEFAULT_CAP
     print(f"{'entities':>8} {'relations':>9} {'store s':>8} {'data s':>7} {'page MB':>8} {'ready s':>8} "

@@ -8,8 +8,12 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import os
 import re
+import subprocess
+import sys
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -19,6 +23,8 @@ from kg.graph.rdf import extraction_triples
 from kg.graph.store import GraphStore
 from kg.records import Article, Entity, Extraction, Mention, Observation, Provenance, Relation, Sentence
 from kg.viz.explorer import DEFAULT_CAP, _json_for_html, explorer_data, explorer_html, write_explorer
+
+ROOT = Path(__file__).resolve().parent.parent
 
 EVIL_NAME = '义乌"快递"<script>window.__pwned=1</script>公司'
 EVIL_ALIAS = "<img src=x onerror=window.__pwned=2>"
@@ -243,6 +249,22 @@ def test_kg_view_writes_and_opens(tmp_path, monkeypatch, args, opens):
     assert result.output.strip() == str(path.resolve())
     assert "中欧班列" in path.read_text(encoding="utf-8")
     assert opened == ([path.resolve().as_uri()] if opens else [])
+
+
+@pytest.mark.parametrize("browser, opened", [
+    ("true", True),     # a browser command that works
+    ("false", False),   # one that fails, as on a server without a display
+])
+def test_kg_view_says_when_no_browser_could_be_opened(tmp_path, browser, opened):
+    release(fill(GraphStore(tmp_path)))
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
+    env.update(BROWSER=browser, PYTHONPATH=str(ROOT))
+    result = subprocess.run([sys.executable, "-m", "kg.cli", "view", str(tmp_path)], env=env, cwd=ROOT,
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    url = (tmp_path / "explorer.html").resolve().as_uri()
+    assert result.stdout.strip() == str((tmp_path / "explorer.html").resolve())
+    assert (f"no web browser could be opened here: open {url} in one" in result.stderr) is not opened
 
 
 def test_kg_view_without_a_graph_says_how_to_build_one(tmp_path):

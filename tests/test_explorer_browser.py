@@ -155,7 +155,7 @@ def evil(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def large(tmp_path_factory) -> Path:
-    from kg.viz.synthetic import synthetic_store
+    from bench.synthetic import synthetic_store
 
     folder = tmp_path_factory.mktemp("large")
     return write_explorer(synthetic_store(folder, 1200), folder / "explorer.html", cap=100)

@@ -342,7 +342,7 @@ def test_ner_rejects_a_binary_file_naming_it(tmp_path, data, what):
     path.write_bytes(data)
     result = _ner(path)
     assert result.exit_code == 2 and "Traceback" not in result.output
-    assert f"[E070] {path}: not text: {what}" in result.output
+    assert f"[E071] {path}: not text: {what}" in result.output
 
 
 def test_ner_names_a_missing_file():

@@ -302,7 +302,7 @@ class _Resolver:
             node = entity_iri(entity.key)
             self.new.setdefault(node, (word, KG[entity.cls], entity))
             return node
-        from kg.nlp.canonical import canonical_key
+        from kg.names import canonical_key
 
         cls = self.declared.get(word)
         local = str(cls).removeprefix(KG_NS) if cls else None
@@ -316,7 +316,7 @@ class _Resolver:
 
     def gazetteer(self) -> dict[str, Entity]:
         if self._gazetteer is None:
-            from kg.nlp.gazetteer import read_folder
+            from kg.names import read_folder
             from kg.paths import ontology_dir
 
             self._gazetteer = {}

@@ -13,7 +13,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from kg.vocab import ENTITY_CLASSES, KG_NS
+from kg.vocab import ENTITY_CLASSES, KG_NS, vocabulary_labels
 
 NODES = f"""
 PREFIX kg:   <{KG_NS}>
@@ -92,8 +92,6 @@ def _v(term) -> str:
 
 
 def _property_label(iri: str) -> str:
-    from kg.viz.explorer import vocabulary_labels
-
     local = iri[len(KG_NS):] if iri.startswith(KG_NS) else iri
     return vocabulary_labels().get(local, {}).get("zh", local)
 

@@ -58,7 +58,7 @@ def read_lines(name: str, *, chunk: int = 1 << 16) -> Iterator[str]:
 
     UTF-8 with or without a byte-order mark, GB18030, Big5, UTF-16 with or without one; stray NULs dropped. The
     encoding is judged on the first ``chunk`` bytes, then the rest streams through. A file that cannot be read or
-    is not text raises ``DataError`` [E070] here, before any line is asked for.
+    is not text raises ``DataError`` ([E070], [E071]) here, before any line is asked for.
     """
     try:
         stream = sys.stdin.buffer if name == "-" else open(name, "rb")   # noqa: SIM115 (closed by _lines)
@@ -71,7 +71,7 @@ def read_lines(name: str, *, chunk: int = 1 << 16) -> Iterator[str]:
         what = "no known encoding (UTF-8, GB18030, Big5, UTF-16)"
     if what:
         stream.close()
-        raise _Base(f"[E070] {name}: not text: {what}; kg ner reads text, one sentence or paragraph a line")
+        raise _Base(f"[E071] {name}: not text: {what}; kg ner reads text, one sentence or paragraph a line")
     return _lines(stream, head, encoding, chunk)
 
 

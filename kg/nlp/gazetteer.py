@@ -5,18 +5,15 @@ dictionary, so the segmenter never splits a known name.
 """
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import ahocorasick
 
-from kg.errors import DataError
-from kg.nlp.text import fold, is_latin
+from kg.names import HEADER, fold, read_folder, read_tsv  # noqa: F401 (rows are read below the stages, kg.names)
+from kg.nlp.text import is_latin
 from kg.records import Entity
-
-HEADER = ["name", "class", "aliases", "wikidata", "parent"]
 
 
 @dataclass(frozen=True)
@@ -61,32 +58,3 @@ def _cuts_latin_word(text: str, start: int, end: int) -> bool:
     return (is_latin(text[start]) and start > 0 and is_latin(text[start - 1])) or (
         is_latin(text[end - 1]) and end < len(text) and is_latin(text[end])
     )
-
-
-def read_folder(folder: Path) -> Iterator[Entity]:
-    # domain.tsv is curated and goes first, so its readings of a name win over generated lists
-    files = sorted(folder.glob("*.tsv"), key=lambda p: (p.name != "domain.tsv", p.name))
-    for path in files:
-        yield from read_tsv(path)
-
-
-def read_tsv(path: Path) -> Iterator[Entity]:
-    with open(path, encoding="utf-8", newline="") as handle:
-        rows = csv.reader(handle, delimiter="\t", quoting=csv.QUOTE_NONE)
-        header = next(rows, None)
-        if header != HEADER:
-            raise DataError(f"[E010] {path}: header must be {HEADER!r} (tab-separated), got {header!r}")
-        for line_no, row in enumerate(rows, start=2):
-            if not row or not row[0].strip():
-                continue
-            if len(row) != len(HEADER):
-                raise DataError(f"[E011] {path}:{line_no}: expected {len(HEADER)} tab-separated fields, got {len(row)}")
-            name, cls, aliases, wikidata, parent = (field.strip() for field in row)
-            yield Entity(
-                key=name,
-                label=name,
-                cls=cls,
-                aliases=tuple(a for a in aliases.split("|") if a and a != name),
-                wikidata=wikidata or None,
-                parent=parent or None,
-            )

@@ -3,23 +3,7 @@ from __future__ import annotations
 
 import unicodedata
 
-_DASHES = "—–－‐‑‒―"
-
-
-def fold_char(ch: str) -> str:
-    """Full-width ASCII to half-width, Latin to lower case, dash variants to one dash; always one character."""
-    code = ord(ch)
-    if 0xFF01 <= code <= 0xFF5E:
-        ch = chr(code - 0xFEE0)
-    elif ch == "\u3000":
-        ch = " "
-    elif ch in _DASHES:
-        ch = "-"
-    return ch.lower() if ch.isascii() else ch
-
-
-def fold(text: str) -> str:
-    return "".join(fold_char(ch) for ch in text)
+from kg.names import fold, fold_char  # noqa: F401 (kg.nlp.text's API; names are folded below the stages too)
 
 
 def is_latin(ch: str) -> bool:

@@ -21,7 +21,7 @@ from functools import cache
 from pathlib import Path
 
 from kg.graph.store import GraphStore
-from kg.vocab import COARSE, KG_NS
+from kg.vocab import COARSE, KG_NS, vocabulary_labels
 
 HERE = Path(__file__).resolve().parent
 QUERIES = HERE / "queries"
@@ -57,25 +57,6 @@ def _value(term) -> str | None:
 
 def _local(iri: str) -> str:
     return iri[len(KG_NS):] if iri.startswith(KG_NS) else iri
-
-
-@cache
-def vocabulary_labels() -> dict[str, dict[str, str]]:
-    """The @zh and @en labels of kg's classes and properties, from ontology/kg.ttl (local names when it is missing)."""
-    from rdflib import Graph, URIRef
-    from rdflib.namespace import RDFS
-
-    from kg.paths import ontology_dir
-
-    labels: dict[str, dict[str, str]] = defaultdict(dict)
-    path = ontology_dir() / "kg.ttl"
-    if not path.exists():
-        return {}
-    graph = Graph().parse(path, format="turtle")
-    for term, label in graph.subject_objects(RDFS.label):
-        if isinstance(term, URIRef) and str(term).startswith(KG_NS) and label.language in ("zh", "en"):
-            labels[_local(str(term))][label.language] = str(label)
-    return dict(labels)
 
 
 @dataclass

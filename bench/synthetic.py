@@ -1,4 +1,4 @@
-"""A synthetic graph of any size, for the explorer's benchmark and its large-graph tests.
+"""A synthetic graph of any size, for the explorer's benchmark (scripts/bench_explorer.py) and its large-graph tests.
 
 It goes through the real record -> RDF path (``kg.graph.rdf.extraction_triples``), so the store holds exactly what
 ``kg build`` would write; only the articles are made up (numbered names, one short sentence per fact). Hubs come
