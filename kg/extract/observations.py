@@ -16,6 +16,7 @@ import re
 from collections import Counter
 from collections.abc import Iterator
 
+from kg.extract.indicators import indicator_facets
 from kg.extract.numbers import Figure, FigureFinder
 from kg.extract.periods import PERIOD, find_period
 from kg.extract.sentences import SentenceIndex
@@ -70,6 +71,7 @@ def extract_observations(
                 period=period.text if period else None,
                 period_start=period.start if period else None,
                 period_end=period.end if period else None,
+                **indicator_facets(indicator or fig.text, fig.unit, sentence.text[clause_start:fig.start]),
                 provenance=Provenance(article.doc_id, sentence, rule=f"figure:{fig.unit}", confidence=0.7,
                                       reported_on=article.date),
             )
