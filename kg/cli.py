@@ -364,5 +364,59 @@ def fetch_model():
     click.echo(f"pkuseg model ready at {fetch()}")
 
 
+
+def _open_graph(folder: Path):
+    from kg.graph.store import GraphStore
+
+    if not (folder / "store").is_dir():
+        _fail(KGError(f"[E080] no graph in {folder}: build one first with `kg build ARTICLES --out {folder}`"))
+    try:
+        return GraphStore(folder)
+    except KGError as error:
+        _fail(error)
+
+
+@main.command()
+@click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.argument("entity")
+@click.argument("indicator", required=False)
+@click.option("--plot", "plot_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Also draw the series (matplotlib, the [plot] extra): FILE.png, FILE.svg, or both for another name.")
+def trends(folder, entity, indicator, plot_file):
+    """Print ENTITY's statistics as series over time (of one INDICATOR: a concept's notation or label), with sources.
+
+    Figures of one series and period that disagree are marked with ≠. The named query `series` gives the same rows.
+    """
+    from kg.graph.series import format_series, plot, series
+
+    store = _open_graph(folder)
+    try:
+        iri, groups = series(store, entity, indicator)
+        if not groups:
+            _fail(KGError(f"no series for {entity}" + (f" and {indicator}" if indicator else "")
+                          + f": see `kg indicators {folder}` for the indicators in the graph"))
+        click.echo(format_series(iri, groups))
+        if plot_file:
+            for path in plot(iri, groups, plot_file, minimum=1 if indicator else 2):
+                click.echo(f"wrote {path}")
+    except KGError as error:
+        _fail(error)
+
+
+@main.command()
+@click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--unmapped", is_flag=True, help="List the written indicators no rule of ontology/indicators.yml maps.")
+@click.option("--format", "fmt", type=OUTPUT_FORMATS, default="table", show_default=True)
+def indicators(folder, unmapped, fmt):
+    """The indicator concepts the graph's figures map to, with counts (or, with --unmapped, the forms none maps)."""
+    from kg.graph.series import concept_counts
+    from kg.graph.series import unmapped as unmapped_forms
+
+    store = _open_graph(folder)
+    if unmapped:
+        _print_rows(["indicator as written", "unit", "figures", "example sentence"], unmapped_forms(store), fmt)
+    else:
+        _print_rows(["concept", "label", "figures"], concept_counts(store), fmt)
+
 if __name__ == "__main__":
     main()
