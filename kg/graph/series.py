@@ -132,18 +132,20 @@ def plot(entity: str, groups: dict[SeriesKey, list[Point]], path: Path, *, minim
     plt.rcParams.update({"font.family": "sans-serif", "svg.hashsalt": "kg", "svg.fonttype": "path",
                          "font.sans-serif": ["Noto Sans CJK SC", "Noto Serif CJK SC", "WenQuanYi Zen Hei",
                                              "DejaVu Sans"]})
-    fig, axes = plt.subplots(len(drawn), 1, figsize=(8, 2.6 * len(drawn)), squeeze=False)
+    fig, axes = plt.subplots(len(drawn), 1, figsize=(8, 2.6 * len(drawn)), squeeze=False, sharex=True)
     for ax, (key, points) in zip(axes[:, 0], drawn.items()):
+        scale, word = _scale(max(abs(float(p.value)) for p in points))
         for p in points:
             end = dt.date.fromisoformat(p.end)
             x0 = dt.date.fromisoformat(p.start) if p.start else end
-            y = float(p.value)
+            y = float(p.value) / scale
             ax.plot([x0, end], [y, y], color="#9ab", linewidth=1)
             ax.plot([end], [y], "x" if p.conflict else "o", color="#c22" if p.conflict else "#246", markersize=6)
         for ordered in _comparable(points):          # a line joins only periods of one length (months with months)
-            ax.plot([dt.date.fromisoformat(e) for e, _ in ordered], [v for _, v in ordered], color="#246",
+            ax.plot([dt.date.fromisoformat(e) for e, _ in ordered], [v / scale for _, v in ordered], color="#246",
                     linewidth=0.8, alpha=0.6)
         ax.set_title(f"{_short(entity)} · {key_label(key)}", fontsize=9)
+        ax.set_ylabel(f"{word}{key[1]}", fontsize=8)
         ax.grid(alpha=0.3)
     fig.autofmt_xdate()
     fig.tight_layout()
@@ -157,6 +159,15 @@ def plot(entity: str, groups: dict[SeriesKey, list[Point]], path: Path, *, minim
         written.append(target)
     plt.close(fig)
     return written
+
+
+def _scale(largest: float) -> tuple[float, str]:
+    """Chinese news counts in 亿 (10^8) and 万 (10^4): the axis does too."""
+    if largest >= 1e8:
+        return 1e8, "亿 "
+    if largest >= 1e4:
+        return 1e4, "万 "
+    return 1.0, ""
 
 
 def _comparable(points: list[Point]) -> list[list[tuple[str, float]]]:
