@@ -418,5 +418,19 @@ def indicators(folder, unmapped, fmt):
     else:
         _print_rows(["concept", "label", "figures"], concept_counts(store), fmt)
 
+
+@main.command()
+@click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.argument("text", nargs=-1, required=True)
+@click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True)
+@click.option("--format", "fmt", type=OUTPUT_FORMATS, default="table", show_default=True)
+def search(folder, text, limit, fmt):
+    """Evidence sentences that contain every word of TEXT, with their document and the entities they name."""
+    from kg.graph.search import search as find
+
+    hits = find(_open_graph(folder), " ".join(text), limit)
+    _print_rows(["sentence", "source", "date", "entities"],
+                [[h.text, h.title, h.date, "、".join(h.entities)] for h in hits], fmt)
+
 if __name__ == "__main__":
     main()

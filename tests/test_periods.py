@@ -49,3 +49,21 @@ def test_a_baseline_alone_is_no_period(text):
 ])
 def test_baseline(start, end, comparison, expected):
     assert baseline(start, end, comparison) == expected
+
+
+@pytest.mark.parametrize("text,context,period,start,end", [
+    # an undated article: a period without a year takes the year last written in its paragraph
+    ("上半年", "2023年，义乌出口增长。", "上半年", "2023-01-01", "2023-06-30"),
+    ("8月24日", "2022年夏天，", "8月24日", "2022-08-24", "2022-08-24"),
+    ("2023年1-4月出口100亿元，5月", "", "5月", "2023-05-01", "2023-05-31"),
+    # not across a paragraph, and never for 今年/去年: their year is the article's date, unknown here
+    ("上半年", "2023年，义乌出口增长。\n", "上半年", None, None),
+    ("今年上半年", "2023年，", "今年上半年", None, None),
+])
+def test_period_year_from_the_paragraph(text, context, period, start, end):
+    p = find_period(text, None, context)
+    assert (p.text, p.start, p.end) == (period, start, end)
+
+
+def test_the_article_date_wins_over_the_paragraph():
+    assert find_period("上半年", "2025-08-01", "2023年，").start == "2025-01-01"

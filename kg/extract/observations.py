@@ -60,7 +60,7 @@ def extract_observations(
             indicator = _indicator(sentence.text[clause_start:fig.start], [m for m in here if m.entity.key == subject])
             if last is not None and (not indicator or _CHANGE.match(indicator)) and last[0].unit != fig.unit:
                 indicator = last[1] + (indicator or "")
-            period = find_period(sentence.text[:fig.start], article.date)
+            period = find_period(sentence.text[:fig.start], article.date, article.text[:sentence.start])
             yield Observation(
                 subject=subject,
                 indicator=indicator or fig.text,
