@@ -393,14 +393,16 @@ def trends(folder, entity, indicator, plot_file):
     try:
         iri, groups = series(store, entity, indicator)
         if not groups:
-            _fail(KGError(f"no series for {entity}" + (f" and {indicator}" if indicator else "")
-                          + f": see `kg indicators {folder}` for the indicators in the graph"))
+            raise KGError(f"no series for {entity}" + (f" and {indicator}" if indicator else "")
+                          + f": see `kg indicators {folder}` for the indicators in the graph")
         click.echo(format_series(iri, groups))
-        if plot_file:
-            for path in plot(iri, groups, plot_file, minimum=1 if indicator else 2):
-                click.echo(f"wrote {path}")
+        written = plot(iri, groups, plot_file, minimum=1 if indicator else 2) if plot_file else []
     except KGError as error:
+        store.close()
         _fail(error)
+    store.close()
+    for path in written:
+        click.echo(f"wrote {path}")
 
 
 @main.command()
@@ -413,10 +415,11 @@ def indicators(folder, unmapped, fmt):
     from kg.graph.series import unmapped as unmapped_forms
 
     store = _open_graph(folder)
-    if unmapped:
-        _print_rows(["indicator as written", "unit", "figures", "example sentence"], unmapped_forms(store), fmt)
-    else:
-        _print_rows(["concept", "label", "figures"], concept_counts(store), fmt)
+    rows = unmapped_forms(store) if unmapped else concept_counts(store)
+    store.close()
+    header = ["indicator as written", "unit", "figures", "example sentence"] if unmapped else ["concept", "label",
+                                                                                                 "figures"]
+    _print_rows(header, rows, fmt)
 
 
 @main.command()
@@ -428,7 +431,9 @@ def search(folder, text, limit, fmt):
     """Evidence sentences that contain every word of TEXT, with their document and the entities they name."""
     from kg.graph.search import search as find
 
-    hits = find(_open_graph(folder), " ".join(text), limit)
+    store = _open_graph(folder)
+    hits = find(store, " ".join(text), limit)
+    store.close()
     _print_rows(["sentence", "source", "date", "entities"],
                 [[h.text, h.title, h.date, "、".join(h.entities)] for h in hits], fmt)
 
