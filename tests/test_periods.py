@@ -67,3 +67,24 @@ def test_period_year_from_the_paragraph(text, context, period, start, end):
 
 def test_the_article_date_wins_over_the_paragraph():
     assert find_period("上半年", "2025-08-01", "2023年，").start == "2025-01-01"
+
+
+@pytest.mark.parametrize("text,context,period,start", [
+    # a sentence without a period of its own takes its paragraph's last one
+    ("其中，出口", "今年一季度，义乌市进出口总值1402.3亿元。", "今年一季度", "2025-01-01"),
+    ("出口", "上半年，进出口增长。其中", "上半年", "2025-01-01"),
+    # its own period comes first
+    ("前三季度，出口", "今年一季度，进出口1402.3亿元。", "前三季度", "2025-01-01"),
+])
+def test_period_carried_through_the_paragraph(text, context, period, start):
+    p = find_period(text, "2025-10-20", context)
+    assert (p.text, p.start) == (period, start)
+
+
+@pytest.mark.parametrize("text,context", [
+    ("目前，平台有商户", "今年一季度，进出口1402.3亿元。"),     # now, not the period before
+    ("累计开行", "上半年开行班列1286列。"),                     # a running total
+    ("出口", "今年一季度，进出口1402.3亿元。\n"),                # not across paragraphs
+])
+def test_period_not_carried(text, context):
+    assert find_period(text, "2025-10-20", context) is None

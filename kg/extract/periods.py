@@ -143,25 +143,34 @@ def resolve(m: re.Match, reported_on: str | None) -> tuple[str | None, str | Non
 def find_period(text: str, reported_on: str | None = None, context: str = "") -> Period | None:
     """The last period phrase of ``text`` (the one nearest a figure that follows it), with its dates.
 
-    A phrase without a year of its own (上半年, 1-6月份, 8月24日, not 今年/去年) in an article without a date takes
-    the year last written before it in the same paragraph (``context`` is the article's text before ``text``): a
+    ``context`` is the article's text before ``text``; only its paragraph counts. A sentence that names no period
+    of its own takes the paragraph's last one (今年一季度，进出口…。其中，出口…: both figures are of 今年一季度), unless
+    it speaks of now or of a running total (目前, 累计, 至今 …). A phrase without a year of its own (上半年, 1-6月份,
+    8月24日, not 今年/去年) in an article without a date takes the year last written before it in the paragraph: a
     year the text gives, never a guess.
 
     A phrase that names what a change compares with (比去年同期, 较上年, 与2023年相比) is the baseline, not the period
     of the figure: it is skipped, so 今年1—8月…比去年同期增长 keeps 今年1—8月.
     """
-    found = [m for m in PERIOD.finditer(text) if m.group(0).strip() and _meaningful(m) and not _baseline(text, m)]
+    paragraph = context.rsplit("\n", 1)[-1]
+    full = paragraph + text
+    found = [m for m in PERIOD.finditer(full) if m.group(0).strip() and _meaningful(m) and not _baseline(full, m)]
+    own = [m for m in found if m.start() >= len(paragraph)]
+    if not own and _NOW.search(text):
+        return None
+    found = own or found
     if not found:
         return None
     m = found[-1]
     if reported_on is None and not (m.group("year") or m.group("rel")):
-        written = _YEAR_WRITTEN.findall((context + text[:m.start()]).rsplit("\n", 1)[-1])
+        written = _YEAR_WRITTEN.findall(full[:m.start()])
         if written:
             reported_on = f"{written[-1]}-12-31"         # the year, without moving it back for a later month
     start, end = resolve(m, reported_on)
     return Period(m.group(0).strip(), start, end)
 
 
+_NOW = re.compile(r"目前|如今|现在|当前|至今|迄今|累计|截至|已经|已有|已在")
 _YEAR_WRITTEN = re.compile(r"((?:19|20)\d{2})\s*年")
 _COMPARED = re.compile(r"(?:比|较|与|同|相比|对比)\s*$")
 
