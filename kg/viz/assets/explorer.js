@@ -452,11 +452,15 @@
       var dot = svg("circle", {cx: cx, cy: cy, r: 5, fill: bad ? "#c22" : "#246", stroke: "#fff",
                                "class": "point" + (bad ? " conflict" : ""), tabindex: 0});
       dot.appendChild(svg("title", {}, o[6] + "：" + (o[4] || o[2] + " " + o[3]) + (bad ? "（来源不一致 sources disagree）" : "")));
+      // every figure of the point's period, side by side with its sentences (points of one period overlap)
       dot.addEventListener("click", function () {
         detail.textContent = "";
-        detail.appendChild(el("p", {className: "meta"}, key + " · " + o[6] + " · " + (o[4] || o[2]) +
-                              (bad ? " · ≠ 来源不一致 sources disagree" : "")));
-        o[7].forEach(function (sid) { detail.appendChild(sourceBlock(sid, names)); });
+        points.filter(function (p) { return p[10] === o[10] && p[11] === o[11]; }).forEach(function (p) {
+          var differs = conflicting(p, points);
+          detail.appendChild(el("p", {className: "meta"}, key + " · " + p[6] + " · " + (p[4] || p[2]) +
+                                (differs ? " · ≠ 来源不一致 sources disagree" : "")));
+          p[7].forEach(function (sid) { detail.appendChild(sourceBlock(sid, names)); });
+        });
         detail.scrollIntoView({block: "nearest"});
       });
       chart.appendChild(dot);
