@@ -56,7 +56,7 @@ def shoot(page_path: Path, out: Path, *, focus: str | None, width: int, height: 
         if focus and chart:       # the side panel's charts in view, a conflicting point opened
             page.evaluate("""() => document.querySelector('#panel h3 ~ .chart-box').scrollIntoView()""")
             points = page.locator("#panel svg.chart .point.conflict")
-            (points if points.count() else page.locator("#panel svg.chart .point")).first.click()
+            (points if points.count() else page.locator("#panel svg.chart .point")).last.click()   # the one on top
             page.evaluate("""() => document.querySelector('#panel h3 ~ .chart-box').previousElementSibling
                                    .scrollIntoView()""")
             page.wait_for_timeout(200)
