@@ -115,3 +115,13 @@ def test_search_finds_sentences_with_every_word(built):
     assert lines and all("上半年" in line and "出口" in line for line in lines)
     assert any("义乌市" in line.split(",")[-1] for line in lines)
     assert run("search", built, "上半年", "马德里", "--format", "csv").output.strip().splitlines()[1:] == []
+
+
+def test_plot_without_matplotlib_says_how_to_get_it(built, tmp_path, monkeypatch):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "matplotlib", None)        # as if the [plot] extra were not installed
+    result = run("trends", built, "义乌市", "trade_value", "--plot", tmp_path / "chart.png")
+    assert result.exit_code == 2
+    assert "[E133]" in result.output and "kg[plot]" in result.output
+    assert list(tmp_path.iterdir()) == []
