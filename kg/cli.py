@@ -427,5 +427,76 @@ def info(folder, as_json):
     click.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=1) if as_json else format_info(result))
 
 
+def _open_graph(folder: Path):
+    from kg.graph.store import GraphStore
+
+    try:
+        return GraphStore.open_existing(folder)
+    except KGError as error:
+        _fail(error)
+
+
+@main.command()
+@click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.argument("entity")
+@click.argument("indicator", required=False)
+@click.option("--plot", "plot_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Also draw the series (matplotlib, the [plot] extra): FILE.png, FILE.svg, or both for another name.")
+def trends(folder, entity, indicator, plot_file):
+    """Print ENTITY's statistics as series over time (of one INDICATOR: a concept's notation or label), with sources.
+
+    Figures of one series and period that disagree are marked with ≠. The named query `series` gives the same rows.
+    """
+    from kg.graph.series import format_series, plot, series
+
+    store = _open_graph(folder)
+    try:
+        iri, groups = series(store, entity, indicator)
+        if not groups:
+            raise KGError(f"no series for {entity}" + (f" and {indicator}" if indicator else "")
+                          + f": see `kg indicators {folder}` for the indicators in the graph")
+        click.echo(format_series(iri, groups))
+        written = plot(iri, groups, plot_file, minimum=1 if indicator else 2) if plot_file else []
+    except KGError as error:
+        store.close()
+        _fail(error)
+    store.close()
+    for path in written:
+        click.echo(f"wrote {path}")
+
+
+@main.command()
+@click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--unmapped", is_flag=True, help="List the written indicators no rule of ontology/indicators.yml maps.")
+@click.option("--format", "fmt", type=OUTPUT_FORMATS, default="table", show_default=True)
+def indicators(folder, unmapped, fmt):
+    """The indicator concepts the graph's figures map to, with counts (or, with --unmapped, the forms none maps)."""
+    from kg.graph.series import concept_counts
+    from kg.graph.series import unmapped as unmapped_forms
+
+    store = _open_graph(folder)
+    rows = unmapped_forms(store) if unmapped else concept_counts(store)
+    store.close()
+    header = ["indicator as written", "unit", "figures", "example sentence"] if unmapped else ["concept", "label",
+                                                                                                 "figures"]
+    _print_rows(header, rows, fmt)
+
+
+@main.command()
+@click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.argument("text", nargs=-1, required=True)
+@click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True)
+@click.option("--format", "fmt", type=OUTPUT_FORMATS, default="table", show_default=True)
+def search(folder, text, limit, fmt):
+    """Evidence sentences that contain every word of TEXT, with their document and the entities they name."""
+    from kg.graph.search import search as find
+
+    store = _open_graph(folder)
+    hits = find(store, " ".join(text), limit)
+    store.close()
+    _print_rows(["sentence", "source", "date", "entities"],
+                [[h.text, h.title, h.date, "、".join(h.entities)] for h in hits], fmt)
+
+
 if __name__ == "__main__":
     main()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 # The modules kg imports only for an optional feature, and the extra (pip install "kg[EXTRA]") that installs each;
 # every other module kg imports is a runtime dependency (tests/test_dependencies.py checks both).
-OPTIONAL_MODULES = {"distributed": "dask"}
+OPTIONAL_MODULES = {"distributed": "dask", "matplotlib": "plot"}
 
 
 class KGError(Exception):

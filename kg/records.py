@@ -116,6 +116,8 @@ class Observation:
     period: str | None = None        # as written
     period_start: str | None = None  # ISO date
     period_end: str | None = None
+    indicator_concept: str | None = None   # notation of a concept of ontology/indicators.ttl, e.g. "exports"
+    comparison: str | None = None    # what a change compares with: "yearOnYear" (同比), "periodOnPeriod" (环比)
 
 
 @dataclass

@@ -28,7 +28,10 @@ OTHER_TERMS = (
     "subject", "indicator", "value", "unit", "period", "periodStart", "periodEnd", "qualifier", "valueText",
     "evidence", "sentence", "inDocument", "text", "charStart", "charEnd", "rule", "confidence", "role",
     "reportedOn", "sourceFile", "contentHash", "photographer",
+    "indicatorConcept", "comparison", "baselineStart", "baselineEnd", "yearOnYear", "periodOnPeriod",
 )
+# the indicator concepts of ontology/indicators.ttl (a SKOS scheme of their own, outside the closed namespace)
+INDICATOR_NS = Namespace("http://example.org/kg/indicator/")
 
 KG = ClosedNamespace(KG_NS, list(ENTITY_CLASSES + CORE_PROPERTIES + UNITS + OTHER_TERMS))
 

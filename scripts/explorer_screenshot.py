@@ -2,6 +2,7 @@
 
     .venv/bin/python scripts/explorer_screenshot.py                 # builds examples/ into a temporary folder
     .venv/bin/python scripts/explorer_screenshot.py --graph out      # an already built graph folder
+    .venv/bin/python scripts/explorer_screenshot.py --chart --out docs/explorer-trends.png   # the side panel's charts
 
 The page is opened from file:, every request that is not file: or data: is refused, and the script stops with an
 error on any console error. It focuses one entity (--focus) so the side panel shows in the picture.
@@ -19,7 +20,7 @@ ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-f
         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 
-def shoot(page_path: Path, out: Path, *, focus: str | None, width: int, height: int) -> None:
+def shoot(page_path: Path, out: Path, *, focus: str | None, width: int, height: int, chart: bool = False) -> None:
     from playwright.sync_api import sync_playwright
 
     problems: list[str] = []
@@ -52,6 +53,13 @@ def shoot(page_path: Path, out: Path, *, focus: str | None, width: int, height: 
                 net.moveTo({scale: net.getScale() * 1.3, position: net.getPositions([id])[id]});
             }""")
             page.wait_for_timeout(300)
+        if focus and chart:       # the side panel's charts in view, a conflicting point opened
+            page.evaluate("""() => document.querySelector('#panel h3 ~ .chart-box').scrollIntoView()""")
+            points = page.locator("#panel svg.chart .point.conflict")
+            (points if points.count() else page.locator("#panel svg.chart .point")).last.click()   # the one on top
+            page.evaluate("""() => document.querySelector('#panel h3 ~ .chart-box').previousElementSibling
+                                   .scrollIntoView()""")
+            page.wait_for_timeout(200)
         page.screenshot(path=str(out))
         ctx.close()
     if problems:
@@ -64,6 +72,8 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "explorer.png")
     parser.add_argument("--focus", default="义乌市", help="entity to search for and open in the side panel")
     parser.add_argument("--size", default="1440x860", help="viewport WIDTHxHEIGHT")
+    parser.add_argument("--chart", action="store_true",
+                        help="scroll the side panel to its charts and open a point (docs/explorer-trends.png)")
     args = parser.parse_args()
     width, height = (int(v) for v in args.size.split("x"))
 
@@ -79,7 +89,7 @@ def main() -> None:
             build([str(ROOT / "examples")], folder, exclude=("README*",), explorer=False)
         page = write_explorer(GraphStore(folder), Path(tmp) / "explorer.html")
         args.out.parent.mkdir(parents=True, exist_ok=True)
-        shoot(page, args.out, focus=args.focus, width=width, height=height)
+        shoot(page, args.out, focus=args.focus, width=width, height=height, chart=args.chart)
     print(f"wrote {args.out}")
 
 

@@ -357,3 +357,38 @@ def test_search_results_can_be_picked_with_the_keyboard(explorer, built):
     page.page.press("#search", "Enter")
     page.page.wait_for_selector("#panel:not([hidden])")
     assert page.page.inner_text("#panel-label") == second != "义乌市"
+
+
+# ---- the side panel's charts: the four trade articles of examples/ (Q1, H1 from two outlets that disagree, Q1-Q3) --
+@pytest.fixture(scope="session")
+def trends(tmp_path_factory) -> Path:
+    from kg.build import build
+
+    examples = Path(__file__).resolve().parent.parent / "examples"
+    out = tmp_path_factory.mktemp("trends")
+    report = build([str(p) for p in sorted(examples.glob("yiwu_trade_*.txt"))], out, statistical=False)
+    assert report.ok and len(report.built) == 4
+    return out / "explorer.html"
+
+
+def test_panel_draws_a_chart_per_series_with_conflicts_marked(explorer, trends):
+    page = explorer(trends)
+    page.search("义乌市")
+    assert "趋势 Trends" in page.panel()
+    series = page.js("Array.from(document.querySelectorAll('#panel svg.chart')).map(s => s.dataset.series)")
+    assert {"trade_value · CNY", "trade_value · percent · yearOnYear", "exports · CNY"} <= set(series)
+    points = page.js("""() => { const s = document.querySelector('#panel svg.chart[data-series="trade_value · CNY"]');
+        return [s.querySelectorAll('.point').length, s.querySelectorAll('.point.conflict').length]; }""")
+    assert points == [7, 2]      # Q1 twice, H1 three times (a bound and two outlets that disagree), Q1-Q3 twice
+
+
+def test_a_chart_point_opens_its_sentence(explorer, trends):
+    page = explorer(trends)
+    page.search("义乌市")
+    # the two outlets' half-year figures lie close: the point on top opens both, each with its sentence
+    page.page.locator('#panel svg.chart[data-series="trade_value · CNY"] .point.conflict').last.click()
+    detail = page.page.inner_text("#chart-detail")
+    assert detail.count("来源不一致") == 2
+    assert "3168.5亿元" in detail and "3216.8亿元" in detail
+    assert "突破3000亿元" in detail             # the headline's bound, same period, no conflict
+    assert "义乌外贸进出口总额3168.5亿元" in detail and "义乌市进出口总值3216.8亿元" in detail

@@ -50,6 +50,7 @@ def test_notebook_runs_without_errors(executed):
     ("text/html", "<th style='text-align:left'>degree</th>"),   # the SPARQL answer as a table
     ("text/html", "departsFrom"),                  # routes with their evidence sentences
     ("image/png", ""),                             # the statistics plot
+    ("stream", "义乌市 · trade_value (进出口总值 / Trade value), CNY"),   # a series over time, kg trends' table
     ("text/html", "<iframe"),                      # the explorer, inline
     ("stream", "@prefix kg: <http://example.org/kg/ontology#>"),   # the Turtle export
 ])

@@ -24,6 +24,7 @@ EXTRA_PROPERTIES = {
     "evidence", "sentence", "inDocument", "text", "charStart", "charEnd", "rule", "confidence",
     "role", "reportedOn", "sourceFile", "contentHash", "photographer", "qualifier", "valueText",
     "subject", "indicator", "value", "unit", "period", "periodStart", "periodEnd",
+    "indicatorConcept", "comparison", "baselineStart", "baselineEnd",
 }
 
 
@@ -180,6 +181,10 @@ def test_core_domains_and_ranges(onto, name, domain, rng):
     ("periodEnd", "Observation", "date"),
     ("qualifier", "Observation", "langString"),
     ("valueText", "Observation", "langString"),
+    ("indicatorConcept", "Observation", "Concept"),
+    ("comparison", "Observation", "Concept"),
+    ("baselineStart", "Observation", "date"),
+    ("baselineEnd", "Observation", "date"),
 ])
 def test_extra_domains_and_ranges(onto, prop, domain, rng):
     assert local(onto.value(KG[prop], RDFS.domain)) == domain

@@ -16,6 +16,7 @@ import re
 from collections import Counter
 from collections.abc import Iterator
 
+from kg.extract.indicators import indicator_facets
 from kg.extract.numbers import Figure, FigureFinder
 from kg.extract.periods import PERIOD, find_period
 from kg.extract.sentences import SentenceIndex
@@ -59,7 +60,7 @@ def extract_observations(
             indicator = _indicator(sentence.text[clause_start:fig.start], [m for m in here if m.entity.key == subject])
             if last is not None and (not indicator or _CHANGE.match(indicator)) and last[0].unit != fig.unit:
                 indicator = last[1] + (indicator or "")
-            period = find_period(sentence.text[:fig.start], article.date)
+            period = find_period(sentence.text[:fig.start], article.date, article.text[:sentence.start])
             yield Observation(
                 subject=subject,
                 indicator=indicator or fig.text,
@@ -70,6 +71,7 @@ def extract_observations(
                 period=period.text if period else None,
                 period_start=period.start if period else None,
                 period_end=period.end if period else None,
+                **indicator_facets(indicator or fig.text, fig.unit, sentence.text[clause_start:fig.start]),
                 provenance=Provenance(article.doc_id, sentence, rule=f"figure:{fig.unit}", confidence=0.7,
                                       reported_on=article.date),
             )

@@ -47,7 +47,44 @@ def _anchor_year(m: re.Match, reported_on: str | None) -> int | None:
     base = int(reported_on[:4]) if reported_on and reported_on[:4].isdigit() else None
     if base is None:
         return None
+    if m.group("rel") is None and _later_than_report(m, reported_on):
+        return base - 1                      # 12月 in a paper of 10 January is last December
     return base + {"今年": 0, "当年": 0, "全年": 0, "去年": -1, "上年": -1, "前年": -2, "明年": 1, None: 0}[m.group("rel")]
+
+
+def _later_than_report(m: re.Match, reported_on: str) -> bool:
+    """A period without a year whose first month comes after the month the article was reported in."""
+    first = next((m.group(g) for g in ("dm1", "months", "month") if m.group(g)), None)
+    if m.group("q"):
+        first = str(3 * (_n(m.group("q")) or 0) - 2)
+    if m.group("half") == "下":
+        first = "7"
+    month = _n(first)
+    return month is not None and reported_on[5:7].isdigit() and month > int(reported_on[5:7])
+
+
+def baseline(start: str | None, end: str | None, comparison: str | None) -> tuple[str | None, str | None]:
+    """The period a change compares with: a year earlier (同比), or the same number of months just before (环比).
+
+    Only whole months can be stepped back; a period of odd days gets no 环比 baseline.
+    """
+    if not (start and end and comparison):
+        return None, None
+    y1, m1, d1 = (int(x) for x in start.split("-"))
+    y2, m2, d2 = (int(x) for x in end.split("-"))
+    if d1 != 1 or d2 != calendar.monthrange(y2, m2)[1]:
+        if comparison != "yearOnYear":
+            return None, None
+        return _date(y1 - 1, m1, min(d1, calendar.monthrange(y1 - 1, m1)[1])), \
+            _date(y2 - 1, m2, min(d2, calendar.monthrange(y2 - 1, m2)[1]))
+    if comparison == "yearOnYear":
+        return _day(y1 - 1, m1, False), _day(y2 - 1, m2, True)
+    if comparison == "periodOnPeriod":
+        months = (y2 * 12 + m2) - (y1 * 12 + m1) + 1
+        first = y1 * 12 + m1 - 1 - months
+        last = y1 * 12 + m1 - 2
+        return _day(first // 12, first % 12 + 1, False), _day(last // 12, last % 12 + 1, True)
+    return None, None
 
 
 def _day(year: int, month: int, last: bool) -> str | None:
@@ -103,14 +140,43 @@ def resolve(m: re.Match, reported_on: str | None) -> tuple[str | None, str | Non
     return _day(year, 1, False), _day(year, 12, True)
 
 
-def find_period(text: str, reported_on: str | None = None) -> Period | None:
-    """The last period phrase of ``text`` (the one nearest a figure that follows it), with its dates."""
-    found = [m for m in PERIOD.finditer(text) if m.group(0).strip() and _meaningful(m)]
+def find_period(text: str, reported_on: str | None = None, context: str = "") -> Period | None:
+    """The last period phrase of ``text`` (the one nearest a figure that follows it), with its dates.
+
+    ``context`` is the article's text before ``text``; only its paragraph counts. A sentence that names no period
+    of its own takes the paragraph's last one (今年一季度，进出口…。其中，出口…: both figures are of 今年一季度), unless
+    it speaks of now or of a running total (目前, 累计, 至今 …). A phrase without a year of its own (上半年, 1-6月份,
+    8月24日, not 今年/去年) in an article without a date takes the year last written before it in the paragraph: a
+    year the text gives, never a guess.
+
+    A phrase that names what a change compares with (比去年同期, 较上年, 与2023年相比) is the baseline, not the period
+    of the figure: it is skipped, so 今年1—8月…比去年同期增长 keeps 今年1—8月.
+    """
+    paragraph = context.rsplit("\n", 1)[-1]
+    full = paragraph + text
+    found = [m for m in PERIOD.finditer(full) if m.group(0).strip() and _meaningful(m) and not _baseline(full, m)]
+    own = [m for m in found if m.start() >= len(paragraph)]
+    if not own and _NOW.search(text):
+        return None
+    found = own or found
     if not found:
         return None
     m = found[-1]
+    if reported_on is None and not (m.group("year") or m.group("rel")):
+        written = _YEAR_WRITTEN.findall(full[:m.start()])
+        if written:
+            reported_on = f"{written[-1]}-12-31"         # the year, without moving it back for a later month
     start, end = resolve(m, reported_on)
     return Period(m.group(0).strip(), start, end)
+
+
+_NOW = re.compile(r"目前|如今|现在|当前|至今|迄今|累计|截至|已经|已有|已在")
+_YEAR_WRITTEN = re.compile(r"((?:19|20)\d{2})\s*年")
+_COMPARED = re.compile(r"(?:比|较|与|同|相比|对比)\s*$")
+
+
+def _baseline(text: str, m: re.Match) -> bool:
+    return text[m.end():m.end() + 2] == "同期" or bool(_COMPARED.search(text[max(0, m.start() - 2):m.start()]))
 
 
 def _meaningful(m: re.Match) -> bool:

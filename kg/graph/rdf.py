@@ -12,7 +12,7 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS, XSD
 
 from kg.records import Article, Entity, Extraction, Observation, Provenance, Relation
-from kg.vocab import ID_NS, KG
+from kg.vocab import ID_NS, INDICATOR_NS, KG
 
 WIKIDATA = "http://www.wikidata.org/entity/"
 Triple = tuple
@@ -165,9 +165,41 @@ def observation_triples(obs: Observation) -> Iterator[Triple]:
         yield node, KG.periodStart, Literal(obs.period_start, datatype=XSD.date)
     if obs.period_end:
         yield node, KG.periodEnd, Literal(obs.period_end, datatype=XSD.date)
+    yield from _facet_triples(node, obs)
     evidence = ID_NS[f"evidence/{_digest(node, obs.provenance.doc_id, obs.provenance.sentence.start, obs.text)}"]
     yield node, KG.evidence, evidence
     yield from evidence_triples(obs.provenance, None, evidence)
+
+
+def _facet_triples(node: URIRef, obs: Observation) -> Iterator[Triple]:
+    """The observation's indicator concept (described in the document's graph too) and what a change compares with."""
+    from kg.extract.periods import baseline
+
+    if obs.indicator_concept:
+        yield node, KG.indicatorConcept, INDICATOR_NS[obs.indicator_concept]
+        yield from concept_triples(obs.indicator_concept)
+    if obs.comparison:
+        yield node, KG.comparison, KG[obs.comparison]
+        start, end = baseline(obs.period_start, obs.period_end, obs.comparison)
+        if start and end:
+            yield node, KG.baselineStart, _date(start)
+            yield node, KG.baselineEnd, _date(end)
+
+
+@functools.lru_cache(maxsize=256)
+def concept_triples(notation: str) -> tuple[Triple, ...]:
+    """A concept of ontology/indicators.ttl as a graph that uses it describes it: type, scheme, notation, labels."""
+    from kg.extract.indicators import scheme
+
+    node = INDICATOR_NS[notation]
+    out = [(node, RDF.type, SKOS.Concept), (node, SKOS.inScheme, URIRef(str(INDICATOR_NS))),
+           (node, SKOS.notation, Literal(notation))]
+    concept = scheme().get(notation)
+    if concept:
+        out += [(node, SKOS.prefLabel, Literal(text, lang=lang or None)) for text, lang in concept.labels]
+        if concept.broader:
+            out.append((node, SKOS.broader, INDICATOR_NS[concept.broader]))
+    return tuple(out)
 
 
 def extraction_triples(ex: Extraction) -> Iterator[Triple]:

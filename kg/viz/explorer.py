@@ -128,7 +128,9 @@ def explorer_data(store: GraphStore, *, cap: int = DEFAULT_CAP) -> dict:
         obs = observations.setdefault(row["observation"].value, {
             "entity": row["entity"].value, "indicator": row["indicator"].value, "value": row["value"].value,
             "unit": _value(row["unitCode"]) or "", "text": set(), "qualifier": set(),
-            "period": _value(row["period"]) or "", "start": _value(row["periodStart"]) or "", "sentences": set()})
+            "period": _value(row["period"]) or "", "start": _value(row["periodStart"]) or "", "sentences": set(),
+            "end": _value(row["periodEnd"]) or "", "concept": _value(row["notation"]) or "",
+            "comparison": _value(row["comparison"]) or ""})
         if row["valueText"] is not None:
             obs["text"].add(row["valueText"].value)
         if row["qualifier"] is not None:
@@ -176,7 +178,7 @@ def explorer_data(store: GraphStore, *, cap: int = DEFAULT_CAP) -> dict:
                                                                    item[1]["period"], item[1]["indicator"], item[0])):
         obs_rows.append([index[obs["entity"]], obs["indicator"], obs["value"], obs["unit"],
                          " / ".join(sorted(obs["text"])), "".join(sorted(obs["qualifier"])), obs["period"],
-                         sentence_ids(obs["sentences"])])
+                         sentence_ids(obs["sentences"]), obs["concept"], obs["comparison"], obs["start"], obs["end"]])
 
     vocab = vocabulary_labels()
     present = {n["c"] for n in nodes}

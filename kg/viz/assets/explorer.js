@@ -391,6 +391,83 @@
       el("div", {className: "doc"}, docLine(sent[1]), note ? "  · " + note : ""),
       el("blockquote", {}, marked(sent[0], names)));
   }
+  // ---- small charts: an entity's figures of one indicator concept, unit and comparison, two dated points or more --
+  var SVG_NS = "http://www.w3.org/2000/svg";
+  function svg(tag, attrs) {
+    var node = document.createElementNS(SVG_NS, tag);
+    Object.keys(attrs || {}).forEach(function (k) { node.setAttribute(k, String(attrs[k])); });
+    for (var i = 2; i < arguments.length; i++) node.appendChild(document.createTextNode(String(arguments[i])));
+    return node;
+  }
+  // a row of data.obs: [entity, indicator, value, unit, as written, qualifier, period, sentences, concept,
+  //                     comparison, periodStart, periodEnd]
+  function chartGroups(stats) {
+    var groups = {}, order = [];
+    stats.forEach(function (o) {
+      if (!o[8] || !o[11]) return;
+      var key = o[8] + " · " + o[3] + (o[9] ? " · " + o[9] : "");
+      if (!groups[key]) { groups[key] = []; order.push(key); }
+      groups[key].push(o);
+    });
+    return order.filter(function (k) { return groups[k].length > 1; }).map(function (k) { return [k, groups[k]]; });
+  }
+  // two figures of one period with other values, neither a bound (超/近/突破): the sources disagree
+  function conflicting(o, points) {
+    return !o[5] && points.some(function (p) {
+      return p !== o && !p[5] && p[10] === o[10] && p[11] === o[11] && p[2] !== o[2];
+    });
+  }
+  function scaled(value) {
+    var v = Math.abs(value);
+    if (v >= 1e8) return (value / 1e8).toFixed(1).replace(/\.0$/, "") + "亿";
+    if (v >= 1e4) return (value / 1e4).toFixed(1).replace(/\.0$/, "") + "万";
+    return String(value);
+  }
+  function drawChart(key, points, detail, names) {
+    var W = 360, H = 130, L = 48, R = 10, T = 10, B = 24;
+    var xs = points.map(function (o) { return Date.parse(o[11]); });
+    var ys = points.map(function (o) { return Number(o[2]); });
+    var x0 = Math.min.apply(null, xs), x1 = Math.max.apply(null, xs);
+    var y0 = Math.min(0, Math.min.apply(null, ys)), y1 = Math.max.apply(null, ys);
+    if (x1 === x0) { x0 -= 15 * 864e5; x1 += 15 * 864e5; }
+    if (y1 === y0) y1 = y0 + 1;
+    function X(x) { return L + (x - x0) / (x1 - x0) * (W - L - R); }
+    function Y(y) { return H - B - (y - y0) / (y1 - y0) * (H - T - B); }
+    var chart = svg("svg", {"class": "chart", width: W, height: H, viewBox: "0 0 " + W + " " + H,
+                            role: "img", "data-series": key});
+    chart.appendChild(svg("line", {x1: L, y1: H - B, x2: W - R, y2: H - B, stroke: "#aab"}));
+    chart.appendChild(svg("line", {x1: L, y1: T, x2: L, y2: H - B, stroke: "#aab"}));
+    chart.appendChild(svg("text", {x: L - 4, y: Y(y1) + 4, "text-anchor": "end", "font-size": 10}, scaled(y1)));
+    chart.appendChild(svg("text", {x: L - 4, y: Y(y0) + 4, "text-anchor": "end", "font-size": 10}, scaled(y0)));
+    var first = points[xs.indexOf(Math.min.apply(null, xs))][11];
+    var last = points[xs.indexOf(Math.max.apply(null, xs))][11];
+    chart.appendChild(svg("text", {x: L, y: H - 6, "font-size": 10}, first));
+    chart.appendChild(svg("text", {x: W - R, y: H - 6, "text-anchor": "end", "font-size": 10}, last));
+    points.forEach(function (o, k) {
+      var start = o[10] ? Date.parse(o[10]) : xs[k], cx = X(xs[k]), cy = Y(ys[k]);
+      if (start < xs[k]) {       // the period, drawn back from its last day
+        chart.appendChild(svg("line", {x1: Math.max(L, X(start)), y1: cy, x2: cx, y2: cy, stroke: "#9ab"}));
+      }
+      var bad = conflicting(o, points);
+      var dot = svg("circle", {cx: cx, cy: cy, r: 5, fill: bad ? "#c22" : "#246", stroke: "#fff",
+                               "class": "point" + (bad ? " conflict" : ""), tabindex: 0});
+      dot.appendChild(svg("title", {}, o[6] + "：" + (o[4] || o[2] + " " + o[3]) + (bad ? "（来源不一致 sources disagree）" : "")));
+      // every figure of the point's period, side by side with its sentences (points of one period overlap)
+      dot.addEventListener("click", function () {
+        detail.textContent = "";
+        points.filter(function (p) { return p[10] === o[10] && p[11] === o[11]; }).forEach(function (p) {
+          var differs = conflicting(p, points);
+          detail.appendChild(el("p", {className: "meta"}, key + " · " + p[6] + " · " + (p[4] || p[2]) +
+                                (differs ? " · ≠ 来源不一致 sources disagree" : "")));
+          p[7].forEach(function (sid) { detail.appendChild(sourceBlock(sid, names)); });
+        });
+        detail.scrollIntoView({block: "nearest"});
+      });
+      chart.appendChild(dot);
+    });
+    return el("div", {className: "chart-box"}, el("div", {className: "meta"}, key), chart);
+  }
+
   function closePanel() { $("panel").hidden = true; }
   $("panel-close").addEventListener("click", closePanel);
 
@@ -463,6 +540,13 @@
       });
       table.appendChild(tbody);
       body.appendChild(table);
+      var charts = chartGroups(stats);
+      if (charts.length) {
+        body.appendChild(el("h3", {}, "趋势 Trends (" + charts.length + ")"));
+        var detail = el("div", {id: "chart-detail"});
+        charts.forEach(function (g) { body.appendChild(drawChart(g[0], g[1], detail, names)); });
+        body.appendChild(detail);
+      }
     }
 
     if (n.m.length) {
