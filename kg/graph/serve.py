@@ -23,6 +23,7 @@ until a worker is free rather than being refused.
 """
 from __future__ import annotations
 
+import functools
 import json
 import multiprocessing
 import os
@@ -167,24 +168,25 @@ def _answer(store, ox, sink: _Sink, ontology_graph: str, prefixes: dict, max_row
 def _write_solutions(result, name: str, sink: _Sink, max_rows: int, ox) -> None:
     """SELECT answers, one row at a time, in the SPARQL 1.1 result format ``name`` (JSON, XML, CSV or TSV).
 
-    pyoxigraph's own serialiser cannot be stopped after N rows, hence these few lines per format.
+    pyoxigraph's own serialiser cannot be stopped after N rows, hence these few lines per format. A term recurs in
+    many rows, so each is written once and remembered (a bounded cache).
     """
     variables = [v.value for v in result.variables]
-    head, row, separator, tail = _SOLUTION_FORMATS[name](variables, ox)
+    head, cell, row, separator, tail = _SOLUTION_FORMATS[name](variables, ox)
+    cell = functools.lru_cache(maxsize=1 << 16)(cell)
     sink.write(head)
     for i, solution in enumerate(result):
         if i == max_rows:
             raise _Over(_rows_over(max_rows))
-        sink.write((separator if i else "") + row([solution[v] for v in variables]))
+        sink.write((separator if i else "") + row([None if t is None else cell(t) for t in solution]))
     sink.write(tail)
 
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 
 
 def _json_format(variables, ox):
-    def term(t):
+    def term(t) -> dict:
         if isinstance(t, ox.NamedNode):
             return {"type": "uri", "value": t.value}
         if isinstance(t, ox.BlankNode):
@@ -199,19 +201,17 @@ def _json_format(variables, ox):
         return {"type": "triple", "value": {"subject": term(t.subject), "predicate": term(t.predicate),
                                             "object": term(t.object)}}
 
-    def row(terms):
-        return json.dumps({v: term(t) for v, t in zip(variables, terms) if t is not None}, ensure_ascii=False,
-                          separators=(",", ":"))
-
-    head = '{"head":{"vars":' + json.dumps(variables, ensure_ascii=False, separators=(",", ":")) + \
-        '},"results":{"bindings":['
-    return head, row, ",", "]}}\n"
+    dumps = functools.partial(json.dumps, ensure_ascii=False, separators=(",", ":"))
+    keys = [dumps(v) + ":" for v in variables]
+    head = '{"head":{"vars":' + dumps(variables) + '},"results":{"bindings":['
+    return (head, lambda t: dumps(term(t)),
+            lambda cells: "{" + ",".join(k + c for k, c in zip(keys, cells) if c is not None) + "}", ",", "]}}\n")
 
 
 def _xml_format(variables, ox):
     from xml.sax.saxutils import escape, quoteattr
 
-    def term(t):
+    def term(t) -> str:
         if isinstance(t, ox.NamedNode):
             return f"<uri>{escape(t.value)}</uri>"
         if isinstance(t, ox.BlankNode):
@@ -223,43 +223,34 @@ def _xml_format(variables, ox):
         return (f"<triple><subject>{term(t.subject)}</subject><predicate>{term(t.predicate)}</predicate>"
                 f"<object>{term(t.object)}</object></triple>")
 
-    def row(terms):
-        return "<result>" + "".join(f"<binding name={quoteattr(v)}>{term(t)}</binding>"
-                                    for v, t in zip(variables, terms) if t is not None) + "</result>"
-
+    names = [f"<binding name={quoteattr(v)}>" for v in variables]
     head = ('<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#"><head>'
             + "".join(f"<variable name={quoteattr(v)}/>" for v in variables) + "</head><results>")
-    return head, row, "", "</results></sparql>\n"
+    return (head, term,
+            lambda cells: "<result>" + "".join(n + c + "</binding>" for n, c in zip(names, cells) if c is not None)
+            + "</result>", "", "</results></sparql>\n")
 
 
 def _csv_format(variables, ox):
-    import csv
-    import io
+    def field(text: str) -> str:   # quoted as RFC 4180 wants when it holds a comma, a quote or a line end
+        return '"' + text.replace('"', '""') + '"' if any(c in text for c in ',"\r\n') else text
 
-    def line(cells):
-        out = io.StringIO()
-        csv.writer(out, lineterminator="\r\n").writerow(cells)
-        return out.getvalue()
-
-    def cell(t):
-        if t is None:
-            return ""
+    def term(t) -> str:
         if isinstance(t, ox.BlankNode):
             return "_:" + t.value
-        return t.value if isinstance(t, (ox.NamedNode, ox.Literal)) else f"<< {t} >>"
+        return field(t.value if isinstance(t, (ox.NamedNode, ox.Literal)) else f"<< {t} >>")
 
-    return line(variables), lambda terms: line([cell(t) for t in terms]), "", ""
+    line = lambda cells: ",".join(c or "" for c in cells) + "\r\n"
+    return line([field(v) for v in variables]), term, line, "", ""
 
 
 def _tsv_format(variables, ox):
-    def cell(t):   # the term as N-Triples writes it, with a tab or line end inside escaped
-        if t is None:
-            return ""
+    def term(t) -> str:   # the term as N-Triples writes it, with a tab or line end inside escaped
         text = str(t) if not isinstance(t, ox.Triple) else f"<< {t} >>"
         return text.replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
 
-    head = "\t".join("?" + v for v in variables) + "\n"
-    return head, lambda terms: "\t".join(cell(t) for t in terms) + "\n", "", ""
+    line = lambda cells: "\t".join(c or "" for c in cells) + "\n"
+    return line(["?" + v for v in variables]), term, line, "", ""
 
 
 _SOLUTION_FORMATS = {"JSON": _json_format, "XML": _xml_format, "CSV": _csv_format, "TSV": _tsv_format}
