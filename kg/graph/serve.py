@@ -13,13 +13,15 @@
   the answer in chunks, so it never holds more than one; the server gathers them, up to the cap, before it sends the
   status line, so a client gets either the whole answer or a clear error, never a cut-off document. At most
   ``workers`` answers are gathered or sent at once: the memory is bounded by about ``workers × max_bytes``.
+  What a query holds while it runs (a sort, a group) is bounded only by the timeout.
 
 The server answers from a snapshot of the store (hard links, cheap), so ``kg build`` may update DIR meanwhile; SIGHUP
 (``kill -HUP PID``) takes a new snapshot, and the queries that run on the old one finish there. Queries run in worker
 processes that open the snapshot read-only: one that runs past the timeout is killed and answered with 503, and the
 worker is replaced. Snapshots are ``DIR/.serve-PID-*`` folders; a server that was killed leaves its own behind, and
 the next server started on DIR removes it. It binds 127.0.0.1 only; requests wait in a queue (listen backlog 1024)
-until a worker is free rather than being refused.
+until a worker is free rather than being refused. (Oxigraph's own server would fetch SERVICE and cap nothing, so it
+would need this front all the same.)
 """
 from __future__ import annotations
 
