@@ -75,8 +75,10 @@ class KnowledgeGraph:
 
     # --- SPARQL -----------------------------------------------------------------------------------------------------
 
-    def query(self, sparql: str, **params):
+    def query(self, sparql: str, *, allow_service: tuple[str, ...] = (), **params):
         """Run SPARQL over the merged view and the ontology, with ``params`` bound by name (``?place`` <- place=…).
+
+        A SERVICE call is refused unless its IRI starts with one of ``allow_service`` (``kg.graph.query``).
 
         Values are rdflib terms; a plain str or number becomes a literal. Returns a list of dicts of rdflib terms
         (SELECT), an rdflib Graph (CONSTRUCT, DESCRIBE) or a bool (ASK).
@@ -85,8 +87,10 @@ class KnowledgeGraph:
         from rdflib.term import Node
 
         from kg.errors import QueryError
+        from kg.graph.query import refuse_service
         from kg.graph.store import PREFIXES, bound
 
+        refuse_service(sparql, tuple(allow_service))
         bindings = {k: v if isinstance(v, Node) else Literal(v) for k, v in params.items()}
         try:
             sparql, substitutions = bound(sparql, bindings)

@@ -94,8 +94,13 @@ def build(paths, out, include, exclude, strict, jobs, dask, no_model, validate, 
               help="Bind ?KEY of a named query to VALUE: an entity label (义乌), a kg name (City), an IRI or a literal.")
 @click.option("--list", "list_queries", is_flag=True, help="List the named queries with their descriptions.")
 @click.option("--format", "fmt", type=OUTPUT_FORMATS, default="table", show_default=True)
-def query(folder, sparql, query_file, name, params, list_queries, fmt):
-    """Run a SPARQL query (or a named one) over the graph in FOLDER and print the answer."""
+@click.option("--allow-service", "allow_service", multiple=True, metavar="URL_PREFIX",
+              help="Let SERVICE <URL> fetch from URLs that start with URL_PREFIX (repeatable); SERVICE is refused "
+                   "otherwise.")
+def query(folder, sparql, query_file, name, params, list_queries, fmt, allow_service):
+    """Run a SPARQL query (or a named one) over the graph in FOLDER and print the answer.
+
+    A query that calls SERVICE (a fetch from another endpoint) is refused unless --allow-service names it."""
     from kg.graph.query import named_queries, run_named, run_query
 
     if list_queries:
@@ -121,7 +126,7 @@ def query(folder, sparql, query_file, name, params, list_queries, fmt):
                 _fail(KGError("give a SPARQL query as an argument or with --file (or --name NAME)"))
             if bindings:
                 _fail(KGError("--param binds the parameters of a named query: use it with --name"))
-            header, rows = run_query(folder, text)
+            header, rows = run_query(folder, text, allow_service=allow_service)
     except KGError as error:
         _fail(error)
     _print_rows(header, rows, fmt)
@@ -298,17 +303,35 @@ def add_facts(folder, files, force):
 @click.option("--timeout", type=click.FloatRange(min=0.1), default=30.0, show_default=True,
               help="Seconds a query may run before it is stopped (HTTP 503).")
 @click.option("--workers", type=click.IntRange(min=1), default=2, show_default=True,
-              help="Queries answered at the same time (one process each).")
+              help="Queries answered at the same time (one process each); the others wait their turn.")
+@click.option("--max-rows", type=click.IntRange(min=1), default=100_000, show_default=True,
+              help="An answer with more rows (or triples) is refused with HTTP 507, saying so.")
+@click.option("--max-bytes", type=click.IntRange(min=1024), default=64 << 20, show_default=True,
+              help="An answer larger than this is refused with HTTP 507; the server holds at most WORKERS answers.")
+@click.option("--allow-service", "allow_service", multiple=True, metavar="URL_PREFIX",
+              help="Let SERVICE <URL> fetch from URLs that start with URL_PREFIX (repeatable); SERVICE is refused "
+                   "with 403 otherwise.")
 @click.option("--verbose", "-v", is_flag=True, help="Log every request.")
-def serve(folder, port, timeout, workers, verbose):
-    """Serve FOLDER on localhost: the explorer at / and a read-only SPARQL endpoint at /sparql."""
+def serve(folder, port, timeout, workers, max_rows, max_bytes, allow_service, verbose):
+    """Serve FOLDER on localhost: the explorer at / and a read-only SPARQL endpoint at /sparql.
+
+    \b
+    Updates are refused (403), and so is SERVICE unless --allow-service names it.
+    Answers come from a snapshot of FOLDER taken at start: a later kg build is
+    not seen until you send SIGHUP (kill -HUP PID) or restart. A query body
+    needs a Content-Length (at most 1 MiB); an answer past --max-rows or
+    --max-bytes is refused whole (507), never cut off."""
+    import os
+
     from kg.graph.serve import serve as run
 
     def ready(server):
-        click.echo(f"explorer: {server.url}/\nSPARQL:   {server.url}/sparql  (read-only; Ctrl-C stops)")
+        click.echo(f"explorer: {server.url}/\nSPARQL:   {server.url}/sparql  (read-only; Ctrl-C stops; "
+                   f"kill -HUP {os.getpid()} reloads FOLDER)")
 
     try:
-        run(folder, port=port, timeout=timeout, workers=workers, ready=ready, verbose=verbose)
+        run(folder, port=port, timeout=timeout, workers=workers, max_rows=max_rows, max_bytes=max_bytes,
+            allow_service=allow_service, ready=ready, verbose=verbose)
     except KGError as error:
         _fail(error)
     except OSError as error:

@@ -8,7 +8,8 @@ from test_store import add, make_extraction
 
 from kg.cli import main
 from kg.errors import QueryError
-from kg.graph.query import get_named_query, named_queries, parse_value, run_named, run_query, shorten
+from kg.graph.query import (get_named_query, named_queries, parse_value, refuse_service, run_named, run_query,
+                            shorten)
 from kg.graph.rdf import entity_iri
 from kg.graph.store import GraphStore
 from kg.vocab import KG
@@ -149,3 +150,129 @@ def test_cli_query(folder, args, code, text):
 ])
 def test_table_shortens_iris(iri, short):
     assert shorten(iri) == short
+
+
+# --------------------------------------------------------------------------- SERVICE: kg fetches nothing unless told
+
+
+class Victim:
+    """A stand-in for an internal web service on 127.0.0.1 that answers any request with a secret; counts requests."""
+
+    SECRET = b'{"head":{"vars":["x"]},"results":{"bindings":[{"x":{"type":"literal","value":"secret"}}]}}'
+
+    def __init__(self):
+        import http.server
+        import threading
+
+        victim = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self):
+                victim.hits += 1
+                self.send_response(200)
+                self.send_header("Content-Type", "application/sparql-results+json")
+                self.send_header("Content-Length", str(len(Victim.SECRET)))
+                self.end_headers()
+                self.wfile.write(Victim.SECRET)
+
+            do_POST = do_GET
+
+            def log_message(self, *args):
+                pass
+
+        self.hits = 0
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/sparql"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def victim():
+    v = Victim()
+    yield v
+    v.close()
+
+
+SERVICE_CALLS = [   # (what, query with {url} for the service IRI); each one calls a service
+    ("plain", "SELECT * WHERE { SERVICE <{url}> { ?x ?y ?z } }"),
+    ("SILENT", "SELECT * WHERE { SERVICE SILENT <{url}> { ?x ?y ?z } }"),
+    ("lower case, glued", "SELECT * WHERE { servicesilent<{url}>{ ?x ?y ?z } }"),
+    ("in a subquery", "SELECT * WHERE { ?s ?p ?o { SELECT * WHERE { SERVICE <{url}> { ?x ?y ?z } } } }"),
+    ("in OPTIONAL", "SELECT * WHERE { OPTIONAL { SERVICE <{url}> { ?x ?y ?z } } }"),
+    ("by a variable", "SELECT * WHERE { BIND(<{url}> AS ?e) SERVICE ?e { ?x ?y ?z } }"),
+    ("by a prefixed name", "PREFIX v: <{url}>\nSELECT * WHERE { SERVICE v: { ?x ?y ?z } }"),
+    ("glued to an empty prefix", "PREFIX : <{url}>\nSELECT * WHERE { SERVICE:{ ?x ?y ?z } }"),
+    ("after a # in a string", 'SELECT * WHERE { BIND("#" AS ?h) SERVICE <{url}> { ?x ?y ?z } }'),
+    ("after an escaped quote", 'SELECT * WHERE { BIND("\\"" AS ?q) SERVICE <{url}> { ?x ?y ?z } }'),
+    ("after a quote in a comment", "SELECT * WHERE { # it's\n SERVICE <{url}> { ?x ?y ?z } } # '"),
+    ("after a long string", "SELECT * WHERE { BIND('''it''s''' AS ?q) SERVICE <{url}> { ?x ?y ?z } }"),
+    ("after a local name with \\#", "SELECT * WHERE { ?s kg:p\\# ?o . SERVICE <{url}> { ?x ?y ?z } }"),
+    ("after a local name with \\'", "SELECT * WHERE { ?s kg:p\\' ?o . SERVICE <{url}> { ?x ?y ?z } } #'"),
+    ("as a \\u escape", "SELECT * WHERE { \\u0053ERVICE <{url}> { ?x ?y ?z } }"),
+]
+NO_SERVICE = [   # the word is there, the keyword is not
+    ("in a comment", "SELECT ?l WHERE { ?e a kg:City ; rdfs:label ?l } # SERVICE <{url}> {}"),
+    ("in a string", "SELECT ?l WHERE { ?e a kg:City ; rdfs:label ?l FILTER(?l != 'SERVICE <{url}> {}') }"),
+    ("in an IRI, a variable, a local name",
+     "SELECT ?l WHERE { ?service a kg:City ; rdfs:label ?l FILTER(?l != <{url}/SERVICE>) "
+     "OPTIONAL { ?service schema:serviceType ?t } }"),
+]
+
+
+def _queries(table, url):
+    return [q.replace("{url}", url) for _, q in table]
+
+
+@pytest.mark.parametrize("index", range(len(SERVICE_CALLS)), ids=[c[0] for c in SERVICE_CALLS])
+def test_service_is_refused(index):
+    with pytest.raises(QueryError, match="E026"):
+        refuse_service(_queries(SERVICE_CALLS, "http://127.0.0.1:9/sparql")[index])
+
+
+@pytest.mark.parametrize("index", range(len(NO_SERVICE)), ids=[c[0] for c in NO_SERVICE])
+def test_the_word_service_elsewhere_is_not(index):
+    refuse_service(_queries(NO_SERVICE, "http://127.0.0.1:9/sparql")[index])
+
+
+ALLOWED = [   # (allow-list, service IRI, allowed?)
+    (("http://127.0.0.1:9/",), "http://127.0.0.1:9/sparql", True),
+    (("http://127.0.0.1:9/",), "http://127.0.0.1:99/sparql", False),
+    (("http://a.example/", "http://127.0.0.1:9/"), "http://127.0.0.1:9/sparql", True),
+    ((), "http://127.0.0.1:9/sparql", False),
+]
+
+
+@pytest.mark.parametrize("allow, iri, allowed", ALLOWED)
+def test_allow_service_is_a_list_of_url_prefixes(allow, iri, allowed):
+    query = f"SELECT * WHERE {{ SERVICE <{iri}> {{ ?x ?y ?z }} }}"
+    if allowed:
+        refuse_service(query, allow)
+    else:
+        with pytest.raises(QueryError, match="E026"):
+            refuse_service(query, allow)
+
+
+def test_an_allowed_service_must_be_named_in_full():
+    with pytest.raises(QueryError, match="E026"):
+        refuse_service("SELECT * WHERE { ?s ?p ?e SERVICE ?e { ?x ?y ?z } }", ("http://",))
+
+
+def test_kg_query_refuses_service_unless_allowed(folder, victim):
+    query = f"SELECT ?x WHERE {{ SERVICE SILENT <{victim.url}> {{ ?x ?y ?z }} }}"
+    refused = CliRunner().invoke(main, ["query", str(folder), query])
+    assert (refused.exit_code, victim.hits) == (2, 0) and "E026" in refused.output
+    allowed = CliRunner().invoke(main, ["query", str(folder), query, "--allow-service", victim.url.rsplit("/", 1)[0]])
+    assert (allowed.exit_code, victim.hits) == (0, 1) and "secret" in allowed.output, allowed.output
+
+
+def test_python_api_refuses_service(folder, victim):
+    import kg
+
+    with kg.open(folder) as graph:
+        with pytest.raises(QueryError, match="E026"):
+            graph.query(f"SELECT ?x WHERE {{ SERVICE <{victim.url}> {{ ?x ?y ?z }} }}")
+    assert victim.hits == 0

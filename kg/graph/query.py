@@ -165,11 +165,59 @@ def bind_params(store, query: NamedQuery, params: dict[str, str]) -> tuple[dict,
     return bindings, notes
 
 
+# The grammar's PN_CHARS (SPARQL 1.1, section 19.8): what the local part of a prefixed name is made of.
+_PN_CHARS = ("A-Za-z0-9_\\-\u00B7\u00C0-\u00D6\u00D8-\u00F6\u00F8-\u037D\u037F-\u1FFF\u200C\u200D\u203F\u2040"
+             "\u2070-\u218F\u2C00-\u2FEF\u3001-\uD7FF\uF900-\uFDCF\uFDF0-\uFFFD\U00010000-\U000EFFFF")
+_ECHAR = r"""\\[tbnrf\\"']"""
+_NOT_CODE = re.compile("|".join([   # where the word SERVICE is not the keyword, in the order the grammar reads them
+    rf"'''(?:(?:'|'')?(?:[^'\\]|{_ECHAR}))*'''", rf'"""(?:(?:"|"")?(?:[^"\\]|{_ECHAR}))*"""',   # long strings
+    rf"'(?:[^'\\\n\r]|{_ECHAR})*'", rf'"(?:[^"\\\n\r]|{_ECHAR})*"',                             # strings
+    r'(?P<iri><[^<>"{}|^`\\\x00-\x20]*>)',                                                      # IRIs
+    r"#[^\r\n]*",                                                                                # comments
+    r"[?$]\w+",                                                                                  # variables
+    rf":(?:[{_PN_CHARS}.:]|%[0-9A-Fa-f]{{2}}|\\[_~.\-!$&'()*+,;=/?#@%])*",    # local names: kg:hasService
+    r"\\.",                                                                   # a stray backslash and what it escapes
+]))
+_SERVICE = re.compile(r"SERVICE\s*(?:SILENT\s*)?(?:<(\d+)>)?", re.I)
+
+
+def refuse_service(sparql: str, allow: tuple[str, ...] = ()) -> None:
+    """Raise QueryError if the query calls a SERVICE whose IRI does not start with one of ``allow``.
+
+    Oxigraph answers ``SERVICE <url> {…}`` by fetching the URL, so without this any query could make kg a client of
+    another service (an internal one; a port scan). The word SERVICE anywhere but in a string, a comment, an IRI, a
+    variable or a local name counts, in any case and glued to what follows (Oxigraph runs ``SERVICESILENT<…>{…}``
+    and ``SERVICE:x{…}``); ``\\uXXXX`` escapes are read first. This errs on the side of refusing: a prefix named
+    ``service:`` is refused too. An allowed service must be named by its IRI in full (``<http://…>``).
+    """
+    text = re.sub(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})",
+                  lambda m: chr(min(int(m.group(1) or m.group(2), 16), 0x10FFFF)), sparql)
+    iris: list[str] = []
+
+    def blank(m: re.Match) -> str:   # an IRI becomes <its index>, anything else a space
+        if m.group("iri"):
+            iris.append(m.group("iri")[1:-1])
+            return f"<{len(iris) - 1}>"
+        return " "
+
+    for m in _SERVICE.finditer(_NOT_CODE.sub(blank, text)):
+        target = iris[int(m.group(1))] if m.group(1) else None
+        if not (target and any(target.startswith(prefix) for prefix in allow)):
+            named = f"<{target}>" if target else "a service named by a variable or a prefixed name"
+            raise QueryError(f"[E026] SPARQL SERVICE is refused: kg fetches no other endpoint ({named}"
+                             f"{' is not in --allow-service' if allow else ''}); to allow one, give "
+                             f"--allow-service URL_PREFIX and name the service in full, SERVICE <URL>")
+
+
 def run_query(folder: Path, sparql: str, bindings: dict | None = None, *,
-              store=None) -> tuple[list[str], list[list[str]]]:
-    """Run SPARQL over the graph in ``folder`` (the ontology included) and return (header, rows of plain strings)."""
+              store=None, allow_service: tuple[str, ...] = ()) -> tuple[list[str], list[list[str]]]:
+    """Run SPARQL over the graph in ``folder`` (the ontology included) and return (header, rows of plain strings).
+
+    A query that calls a SERVICE whose IRI starts with none of ``allow_service`` is refused (``refuse_service``).
+    """
     from kg.graph.store import GraphStore
 
+    refuse_service(sparql, allow_service)
     store = store or GraphStore.open_existing(folder)
     try:
         result = store.query(sparql, bindings, with_ontology=True)
