@@ -68,7 +68,9 @@ def build(paths, out, include, exclude, strict, jobs, dask, no_model, validate, 
               help="Bind ?KEY of a named query to VALUE: an entity label (义乌), a kg name (City), an IRI or a literal.")
 @click.option("--list", "list_queries", is_flag=True, help="List the named queries with their descriptions.")
 @click.option("--format", "fmt", type=OUTPUT_FORMATS, default="table", show_default=True)
-def query(folder, sparql, query_file, name, params, list_queries, fmt):
+@click.option("--limit", type=click.IntRange(min=0), help="Rows of a named query: at most this many (a page).")
+@click.option("--offset", type=click.IntRange(min=0), default=0, help="Rows of a named query: skip this many first.")
+def query(folder, sparql, query_file, name, params, list_queries, fmt, limit, offset):
     """Run a SPARQL query (or a named one) over the graph in FOLDER and print the answer."""
     from kg.graph.query import named_queries, run_named, run_query
 
@@ -86,7 +88,7 @@ def query(folder, sparql, query_file, name, params, list_queries, fmt):
         bindings[key.strip().lstrip("?$")] = value
     try:
         if name:
-            header, rows, notes = run_named(folder, name, bindings)
+            header, rows, notes = run_named(folder, name, bindings, limit=limit, offset=offset)
             for note in notes:
                 click.echo(f"note: {note}", err=True)
         else:
@@ -95,6 +97,8 @@ def query(folder, sparql, query_file, name, params, list_queries, fmt):
                 _fail(KGError("give a SPARQL query as an argument or with --file (or --name NAME)"))
             if bindings:
                 _fail(KGError("--param binds the parameters of a named query: use it with --name"))
+            if limit is not None or offset:
+                _fail(KGError("--limit and --offset page a named query: use them with --name (or LIMIT in SPARQL)"))
             header, rows = run_query(folder, text)
     except KGError as error:
         _fail(error)
