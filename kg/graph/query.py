@@ -193,8 +193,9 @@ def run_named(folder: Path, name: str, params: dict[str, str] | None = None, *, 
               limit: int | None = None, offset: int = 0) -> tuple[list[str], list[list[str]], list[str]]:
     """Run the named query ``name`` with ``params`` (name -> value as typed): (header, rows, notes).
 
-    ``limit`` and ``offset`` page its rows (``kg query --name entities --limit 100 --offset 200``): every named query
-    orders its rows down to a unique key, so consecutive pages neither repeat nor skip a row of an unchanged graph.
+    ``limit`` and ``offset`` page its rows (``kg query --name entities --limit 100 --offset 200``): the listing queries
+    (entities, documents, entities_by_class) order their rows down to a unique key, so consecutive pages neither
+    repeat nor skip a row of an unchanged graph.
     """
     from kg.graph.store import GraphStore
 
