@@ -1,13 +1,17 @@
-"""kg's benchmark: throughput per stage, parallel speed-up, memory, and SPARQL latency at about a million triples.
+"""kg's benchmark: what a user gets from `kg build`, against pkuseg alone on the same text, in the same run.
 
-    .venv/bin/python bench/run.py                 # defaults: 300 articles (builds: 600), with and without the
-                                                  # statistical NER layer, 1M-triple SPARQL graph
-    .venv/bin/python bench/run.py --articles 100 --triples 200000   # a quick run
-    .venv/bin/python bench/run.py --articles 80 --stages-only       # per-stage throughput only (no builds, no SPARQL)
-    .venv/bin/python bench/run.py --no-model                        # rules and gazetteer only, as `kg build --no-model`
+    .venv/bin/python bench/run.py                   # 850 articles (>= 1M characters): pkuseg alone, `kg build
+                                                    # --jobs 1` and `--jobs 2` (each the median of 3), with the NER
+                                                    # model; then the 1M-triple SPARQL latencies
+    .venv/bin/python bench/run.py --articles 100 --repeats 1 --no-sparql   # a quick run
+    .venv/bin/python bench/run.py --memory          # also peak memory of one job at 400 and 1,600 articles
+    .venv/bin/python bench/run.py --stages          # also throughput per stage, in this process (where time goes)
+    .venv/bin/python bench/run.py --model both      # with and without the NER model (`kg build --no-model`)
 
-Prints a table and writes bench/results/latest.json (with the machine description). Timing goals are read off these
-figures; no test asserts a wall-clock time.
+Run it as a user runs kg: no thread variables (OPENBLAS_NUM_THREADS and the like) in the environment; the builds
+are `python -m kg.cli build` processes. On a shared machine absolute figures move with the load (printed, from
+`os.getloadavg`, before and after): read the ratios, measured in one run. Prints a table and writes
+bench/results/latest.json (with the machine description). No test asserts a wall-clock time.
 """
 from __future__ import annotations
 
@@ -94,29 +98,95 @@ def stage_throughput(corpus: Path, *, statistical: bool = True) -> dict:
     }
 
 
-def cli_build(corpus: Path, jobs: int, *, statistical: bool = True) -> dict:
-    """One whole `kg build --no-validate` in a fresh process: wall time and that process tree's peak memory.
-    The process's own peak is its VmHWM (ru_maxrss would start from this process's size, carried over by fork+exec).
-    (Validation is one pass at the end, in one process: it would hide the speed-up of the parallel extraction.)
+THREAD_VARIABLES = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS", "NUMEXPR_NUM_THREADS")
 
-    Besides the wall time: when the first document was stored (start-up: imports, the model loaded in every worker,
-    the first batch), and the time from the last one to the end (the ontology and graph.ttl, written once)."""
+
+def user_environment() -> dict[str, str]:
+    """This process's environment without thread variables: kg as a user runs it (the default threads)."""
+    return {k: v for k, v in os.environ.items() if k not in THREAD_VARIABLES}
+
+
+def median_of(repeats: int, measure) -> tuple[float, list[float]]:
+    runs = [measure() for _ in range(repeats)]
+    return statistics.median(runs), runs
+
+
+def pkuseg_alone(corpus: Path, repeats: int) -> dict:
+    """pkuseg (with kg's model and user words, as kg's pipeline loads it) cutting every article kg reads in
+    ``corpus``: the baseline, seconds without loading."""
+    from kg.ingest import read_articles
+    from kg.nlp.pipeline import load_pipeline
+    from kg.records import Article
+
+    segmenter = load_pipeline(statistical=False).tokenizer.pkuseg_seg
+    texts = [a.text for a in read_articles([str(corpus)]) if isinstance(a, Article)]
+    chars = sum(map(len, texts))
+    seconds, runs = median_of(repeats, lambda: timed(lambda: [segmenter.cut(t) for t in texts])[1])
+    return {"chars": chars, "seconds": seconds, "runs_s": runs, "chars_per_s": chars / seconds}
+
+
+_SUMMARY = re.compile(r"built (\d+) documents.* (\d+) characters in ([\d.]+) s")
+
+
+def kg_build(corpus: Path, jobs: int, *, statistical: bool = True) -> dict:
+    """One `python -m kg.cli build --no-validate` process, as a user runs it: wall time (start-up included) and the
+    peak memory of the largest process of its tree (the builder, or a worker). Validation is left out: it is one pass
+    at the end in one process, and `kg build` skips it by itself on big graphs."""
     with tempfile.TemporaryDirectory() as tmp:
-        cmd = [sys.executable, "-c",
-               "import resource,sys,time; from kg.build import build; t=time.perf_counter(); times=[];"
-               "log=lambda line: times.append(time.perf_counter()) if line.startswith('built ') else None;"
-               f"r=build([{str(corpus)!r}], {tmp!r}, jobs={jobs}, explorer=False, validate=False, "
-               f"statistical={statistical}, log=log);"
-               "end=time.perf_counter();"
-               "hwm=next(l for l in open('/proc/self/status') if l.startswith('VmHWM')).split()[1];"
-               "print(end-t, r.chars, hwm,"
-               " resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, times[0]-t, end-times[-1], len(times))"]
-        out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout.split()
-    seconds, chars, rss_self, rss_children = float(out[0]), int(out[1]), int(out[2]), int(out[3])
-    first, tail, documents = float(out[4]), float(out[5]), int(out[6])
-    return {"jobs": jobs, "seconds": seconds, "chars_per_s": chars / seconds, "documents": documents,
-            "first_document_s": first, "after_last_document_s": tail,
-            "peak_rss_mb_main": rss_self / 1024, "peak_rss_mb_worker": rss_children / 1024}
+        cmd = [sys.executable, "-m", "kg.cli", "build", str(corpus), "--out", str(Path(tmp) / "out"), "--quiet",
+               "--no-validate", "--jobs", str(jobs)] + ([] if statistical else ["--no-model"])
+        # a wrapper process, so RUSAGE_CHILDREN is this build's tree alone
+        wrapper = ("import resource, subprocess, sys, time; t = time.perf_counter(); "
+                   "p = subprocess.run(sys.argv[1:], capture_output=True, text=True); "
+                   "print(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss); "
+                   "print(p.stdout); print(p.stderr, file=sys.stderr); sys.exit(p.returncode)")
+        done = subprocess.run([sys.executable, "-c", wrapper, *cmd], capture_output=True, text=True,
+                              env=user_environment(), cwd=HERE.parent)
+    if done.returncode:
+        raise SystemExit(f"kg build failed:\n{done.stdout}\n{done.stderr}")
+    first, *rest = done.stdout.splitlines()
+    seconds, rss = float(first.split()[0]), int(first.split()[1])
+    summary = _SUMMARY.search("\n".join(rest))
+    documents, chars = int(summary.group(1)), int(summary.group(2))
+    return {"jobs": jobs, "seconds": seconds, "chars": chars, "documents": documents, "chars_per_s": chars / seconds,
+            "kg_reported_s": float(summary.group(3)), "peak_rss_mb": rss / 1024}
+
+
+def builds(corpus: Path, repeats: int, *, statistical: bool) -> dict:
+    """`kg build --jobs 1` and `--jobs 2`, each the median of ``repeats`` runs (by wall time)."""
+    out = {}
+    for jobs in (1, 2):
+        runs = [kg_build(corpus, jobs, statistical=statistical) for _ in range(repeats)]
+        median = sorted(runs, key=lambda r: r["seconds"])[len(runs) // 2]
+        out[f"jobs_{jobs}"] = {**median, "runs_s": [r["seconds"] for r in runs]}
+    out["speedup_2_jobs"] = out["jobs_1"]["seconds"] / out["jobs_2"]["seconds"]
+    return out
+
+
+def memory_growth(sizes=(400, 1600), *, statistical: bool) -> dict:
+    """Peak memory of one `kg build --jobs 1` at each corpus size (one run each)."""
+    peaks = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        for count in sizes:
+            generate(count, Path(tmp) / str(count), seed=17)
+            peaks[count] = kg_build(Path(tmp) / str(count), 1, statistical=statistical)["peak_rss_mb"]
+    return {"articles": list(sizes), "peak_rss_mb": [peaks[c] for c in sizes],
+            "growth": peaks[sizes[-1]] / peaks[sizes[0]] - 1}
+
+
+def model_alone(corpus: Path, repeats: int) -> dict:
+    """The NER model by itself (CharTagger.many, 8 articles a call as kg build passes them), median of ``repeats``."""
+    from kg.ingest import read_articles
+    from kg.nlp.charner import CharTagger
+    from kg.nlp.statistical import MODEL_DIR
+    from kg.records import Article
+
+    model = CharTagger.load(MODEL_DIR)
+    texts = [a.text for a in read_articles([str(corpus)]) if isinstance(a, Article)]
+    chars = sum(map(len, texts))
+    seconds, runs = median_of(repeats, lambda: timed(
+        lambda: [model.many(texts[i:i + 8]) for i in range(0, len(texts), 8)])[1])
+    return {"chars": chars, "seconds": seconds, "runs_s": runs, "chars_per_s": chars / seconds}
 
 
 def named_queries() -> dict[str, str]:
@@ -240,56 +310,59 @@ def machine() -> dict:
             "memory_gb": round(mem, 1), "processor": platform.processor() or platform.machine()}
 
 
-def run(small: Path, large: Path, *, statistical: bool, stages_only: bool) -> dict:
-    """Stage throughput on ``small``; whole builds of ``large`` in one and two processes; peak memory at both sizes."""
-    result = {"stages": stage_throughput(small, statistical=statistical)}
-    if stages_only:
-        return result
-    one, two = cli_build(large, 1, statistical=statistical), cli_build(large, 2, statistical=statistical)
-    result["build"] = [one, two]
-    result["build_speedup_2_jobs"] = one["seconds"] / two["seconds"]
-    # the same, leaving out what each build does once whatever the corpus (start-up, the ontology and graph.ttl)
-    result["build_speedup_2_jobs_between_first_and_last_document"] = (
-        (one["seconds"] - one["first_document_s"] - one["after_last_document_s"])
-        / (two["seconds"] - two["first_document_s"] - two["after_last_document_s"]))
-    result["memory_growth"] = {"articles": [len(list(small.iterdir())), len(list(large.iterdir()))],
-                               "peak_rss_mb": [cli_build(small, 1, statistical=statistical)["peak_rss_mb_main"],
-                                               one["peak_rss_mb_main"]]}
+def run(corpus: Path, repeats: int, *, statistical: bool, stages: bool, memory: bool) -> dict:
+    """pkuseg alone and the two builds on ``corpus``, in one run, so their ratios share the machine's load."""
+    result = {"load_before": os.getloadavg()}
+    result["pkuseg_alone"] = pkuseg_alone(corpus, repeats)
+    result.update(builds(corpus, repeats, statistical=statistical))
+    result["build_vs_pkuseg"] = result["jobs_1"]["chars_per_s"] / result["pkuseg_alone"]["chars_per_s"]
+    if stages:
+        result["stages"] = stage_throughput(corpus, statistical=statistical)
+        if statistical:
+            result["model_alone"] = model_alone(corpus, repeats)
+    if memory:
+        result["memory_growth"] = memory_growth(statistical=statistical)
+    result["load_after"] = os.getloadavg()
     return result
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--articles", type=int, default=300,
-                        help="articles for the stage figures; the builds run on twice as many")
+    parser.add_argument("--articles", type=int, default=850,
+                        help="synthetic articles to build (850: about 1.05M characters; the goal is read at >= 1M)")
+    parser.add_argument("--repeats", type=int, default=3, help="runs of each timed figure (its median is reported)")
     parser.add_argument("--triples", type=int, default=1_000_000)
-    parser.add_argument("--repeats", type=int, default=9)
+    parser.add_argument("--query-repeats", type=int, default=9)
     parser.add_argument("--out", type=Path, default=HERE / "results" / "latest.json")
-    parser.add_argument("--model", choices=("both", "with", "without"), default="both",
-                        help="run with the statistical NER layer, without it (as `kg build --no-model`), or both")
+    parser.add_argument("--model", choices=("both", "with", "without"), default="with",
+                        help="run with the statistical NER layer (default), without it (`kg build --no-model`), or both")
     parser.add_argument("--no-model", dest="model", action="store_const", const="without",
                         help="the same as --model without")
-    parser.add_argument("--stages-only", action="store_true",
-                        help="per-stage throughput only: no whole builds, no SPARQL (a quick run while tuning)")
+    parser.add_argument("--stages", action="store_true",
+                        help="also per-stage throughput and the model alone, in this process (where the time goes)")
+    parser.add_argument("--memory", action="store_true", help="also peak memory of one job at 400 and 1,600 articles")
     parser.add_argument("--no-sparql", action="store_true", help="leave out the SPARQL latency figures")
     parser.add_argument("--sparql-only", action="store_true", help="only the SPARQL latency figures")
     args = parser.parse_args()
+    set_here = [k for k in THREAD_VARIABLES if k in os.environ]
+    if set_here:
+        print(f"note: {', '.join(set_here)} set here; the builds run without (as a user runs kg), pkuseg and the "
+              "stages in this process with them", file=sys.stderr)
 
     result = {"machine": machine(), "when": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
               "command": " ".join([Path(sys.executable).name, *sys.argv]), "runs": {}}
     with tempfile.TemporaryDirectory() as tmp:
-        small, large, base = Path(tmp) / "small", Path(tmp) / "large", Path(tmp) / "sparql"
+        corpus, base = Path(tmp) / "corpus", Path(tmp) / "sparql"
         if not args.sparql_only:
-            generate(args.articles, small)
-        if not (args.stages_only or args.sparql_only):
-            generate(args.articles * 2, large, seed=11)
+            generate(args.articles, corpus, seed=11)
         for name, statistical in (("with_model", True), ("without_model", False)):
             if args.model in ("both", name.split("_")[0]) and not args.sparql_only:
-                result["runs"][name] = run(small, large, statistical=statistical, stages_only=args.stages_only)
+                result["runs"][name] = run(corpus, args.repeats, statistical=statistical, stages=args.stages,
+                                           memory=args.memory)
                 print(report_run(name, result["runs"][name]), flush=True)
-        if not (args.stages_only or args.no_sparql):
-            generate(min(args.articles, 100), base, seed=13)
-            result["sparql"] = sparql_latency(base, args.triples, args.repeats)
+        if not args.no_sparql:
+            generate(100, base, seed=13)
+            result["sparql"] = sparql_latency(base, args.triples, args.query_repeats)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, indent=1, ensure_ascii=False), encoding="utf-8")
     print()
@@ -312,26 +385,32 @@ def report(r: dict) -> str:
 
 
 def report_run(name: str, r: dict) -> str:
-    s = r["stages"]
-    lines = [f"== {name.replace('_', ' ')}",
-             f"corpus: {s['articles']} synthetic articles, {s['chars']} chars; pipeline start-up {s['startup_s']:.1f} s",
-             "stage                 chars/s"]
-    lines += [f"  {k:<20}{v:>10,.0f}" for k, v in s["chars_per_s"].items()]
-    lines.append(f"whole build / segmentation alone: {s['whole_vs_segmentation']:.2f} (goal >= 0.5)")
-    lines.append(f"SHACL validation, not in the whole build: {s['validation_chars_per_s']:,.0f} chars/s")
-    if "build" not in r:
-        return "\n".join(lines)
-    for b in r["build"]:
-        lines.append(f"kg build --no-validate --jobs {b['jobs']} ({b['documents']} documents): {b['seconds']:.1f} s, "
-                     f"{b['chars_per_s']:,.0f} chars/s; first document stored at {b['first_document_s']:.1f} s, "
-                     f"{b['after_last_document_s']:.1f} s after the last; peak RSS main {b['peak_rss_mb_main']:.0f} MB,"
-                     f" largest worker {b['peak_rss_mb_worker']:.0f} MB")
-    lines.append(f"speed-up with 2 jobs: {r['build_speedup_2_jobs']:.2f}x (goal >= 1.7x); between the first and the "
-                 f"last document: {r['build_speedup_2_jobs_between_first_and_last_document']:.2f}x")
-    m = r["memory_growth"]
-    lines.append(f"peak RSS of one job at {m['articles'][0]} vs {m['articles'][1]} articles: "
-                 f"{m['peak_rss_mb'][0]:.0f} MB vs {m['peak_rss_mb'][1]:.0f} MB")
+    seg, one, two = r["pkuseg_alone"], r["jobs_1"], r["jobs_2"]
+    lines = [f"== {name.replace('_', ' ')}: {one['documents']} documents, {one['chars']:,} characters; load average "
+             f"{' '.join(f'{x:.1f}' for x in r['load_before'])} before, "
+             f"{' '.join(f'{x:.1f}' for x in r['load_after'])} after",
+             f"pkuseg alone:     {seg['chars_per_s']:>10,.0f} chars/s  (median of {_runs(seg['runs_s'])} s)"]
+    for b in (one, two):
+        lines.append(f"kg build --jobs {b['jobs']}: {b['chars_per_s']:>10,.0f} chars/s  (median of {_runs(b['runs_s'])} s; "
+                     f"peak RSS of its largest process {b['peak_rss_mb']:,.0f} MB)")
+    lines.append(f"whole build (one job) / pkuseg alone: {r['build_vs_pkuseg']:.2f} (goal >= 0.5, stretch 0.75)")
+    lines.append(f"two jobs / one job: {r['speedup_2_jobs']:.2f}x (goal >= 1.8x)")
+    if "model_alone" in r:
+        m = r["model_alone"]
+        lines.append(f"NER model alone: {m['chars_per_s']:,.0f} chars/s (median of {_runs(m['runs_s'])} s)")
+    if "stages" in r:
+        s = r["stages"]
+        lines.append(f"stages, in this process ({s['articles']} articles; pipeline start-up {s['startup_s']:.1f} s):")
+        lines += [f"  {k:<20}{v:>10,.0f} chars/s" for k, v in s["chars_per_s"].items()]
+    if "memory_growth" in r:
+        m = r["memory_growth"]
+        lines.append(f"peak RSS of one job at {m['articles'][0]} vs {m['articles'][1]} articles: "
+                     f"{m['peak_rss_mb'][0]:,.0f} MB vs {m['peak_rss_mb'][1]:,.0f} MB ({m['growth']:+.1%}; goal within 10%)")
     return "\n".join(lines)
+
+
+def _runs(seconds: list[float]) -> str:
+    return ", ".join(f"{x:.1f}" for x in seconds)
 
 
 if __name__ == "__main__":

@@ -97,7 +97,9 @@ def build(paths, out, include, exclude, strict, jobs, dask, no_model, validate, 
 @click.option("--allow-service", "allow_service", multiple=True, metavar="URL_PREFIX",
               help="Let SERVICE <URL> fetch from URLs that start with URL_PREFIX (repeatable); SERVICE is refused "
                    "otherwise.")
-def query(folder, sparql, query_file, name, params, list_queries, fmt, allow_service):
+@click.option("--limit", type=click.IntRange(min=0), help="Rows of a named query: at most this many (a page).")
+@click.option("--offset", type=click.IntRange(min=0), default=0, help="Rows of a named query: skip this many first.")
+def query(folder, sparql, query_file, name, params, list_queries, fmt, allow_service, limit, offset):
     """Run a SPARQL query (or a named one) over the graph in FOLDER and print the answer.
 
     A query that calls SERVICE (a fetch from another endpoint) is refused unless --allow-service names it."""
@@ -117,7 +119,7 @@ def query(folder, sparql, query_file, name, params, list_queries, fmt, allow_ser
         bindings[key.strip().lstrip("?$")] = value
     try:
         if name:
-            header, rows, notes = run_named(folder, name, bindings)
+            header, rows, notes = run_named(folder, name, bindings, limit=limit, offset=offset)
             for note in notes:
                 click.echo(f"note: {note}", err=True)
         else:
@@ -126,6 +128,8 @@ def query(folder, sparql, query_file, name, params, list_queries, fmt, allow_ser
                 _fail(KGError("give a SPARQL query as an argument or with --file (or --name NAME)"))
             if bindings:
                 _fail(KGError("--param binds the parameters of a named query: use it with --name"))
+            if limit is not None or offset:
+                _fail(KGError("--limit and --offset page a named query: use them with --name (or LIMIT in SPARQL)"))
             header, rows = run_query(folder, text, allow_service=allow_service)
     except KGError as error:
         _fail(error)

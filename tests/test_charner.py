@@ -11,7 +11,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kg.nlp.charner import MAX_CHUNK, CharTagger, Vocabulary, chunks, spans_from_tags
+from kg.nlp.charner import (MAX_CHUNK, CharTagger, Vocabulary, _blas_thread_setters, chunks, one_blas_thread,
+                             spans_from_tags)
 
 TRAINING = Path(__file__).resolve().parent.parent / "training"
 TAGS = ["O", "B-PER", "I-PER", "E-PER", "S-PER", "B-LOC", "I-LOC", "E-LOC", "S-LOC"]
@@ -253,3 +254,43 @@ def test_saved_model_files_do_not_depend_on_the_clock(vocab, torch_model, tmp_pa
     assert names == ["lexicon.txt.gz", "vocab.json.gz", "weights.npz"]
     for name in names:
         assert (tmp_path / "0" / name).read_bytes() == (tmp_path / "1" / name).read_bytes(), name
+
+
+# --- one BLAS thread while the model runs ----------------------------------------------------------------------
+
+
+def test_numpy_blas_is_found():
+    """numpy's OpenBLAS (Linux wheels): without its thread setter the model would run on OpenBLAS's default threads."""
+    if not sys.platform.startswith("linux"):
+        pytest.skip("the BLAS is found through /proc/self/maps")
+    assert _blas_thread_setters()
+
+
+def test_one_blas_thread_inside_the_block_and_the_count_restored_after():
+    setters = _blas_thread_setters()
+    before = [get() for get, _ in setters]
+    with one_blas_thread():
+        assert [get() for get, _ in setters] == [1] * len(setters)
+    assert [get() for get, _ in setters] == before
+    with pytest.raises(RuntimeError), one_blas_thread():
+        raise RuntimeError("the count comes back on an error too")
+    assert [get() for get, _ in setters] == before
+
+
+@pytest.mark.parametrize("threads", [1, 2])
+def test_blas_threads_do_not_change_what_is_found(threads):
+    from kg.nlp.statistical import MODEL_DIR
+
+    tagger = CharTagger.load(MODEL_DIR)
+    text = "据新华社报道，联合国秘书长古特雷斯在纽约会见了来自哈萨克斯坦的代表团。浙江大学教授李明华说，商户们正在开拓中东市场。"
+    expected = tagger(text)
+    setters = _blas_thread_setters()
+    before = [get() for get, _ in setters]
+    for _, set_ in setters:
+        set_(threads)
+    try:
+        assert tagger(text) == expected
+        assert [get() for get, _ in setters] == [threads] * len(setters)    # what the caller had, back
+    finally:
+        for (_, set_), count in zip(setters, before):
+            set_(count)

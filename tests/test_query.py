@@ -276,3 +276,49 @@ def test_python_api_refuses_service(folder, victim):
         with pytest.raises(QueryError, match="E026"):
             graph.query(f"SELECT ?x WHERE {{ SERVICE <{victim.url}> {{ ?x ?y ?z }} }}")
     assert victim.hits == 0
+
+# --- pages of the listing queries ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["entities", "documents", "entities_by_class"])
+@pytest.mark.parametrize("size", [1, 2, 3])
+def test_pages_put_together_are_the_whole_listing(folder, name, size):
+    params = {"cls": "Place"} if name == "entities_by_class" else {}
+    header, whole, _ = run_named(folder, name, params)
+    assert len(whole) >= 2
+    pages, offset = [], 0
+    while True:
+        _, page, _ = run_named(folder, name, params, limit=size, offset=offset)
+        assert len(page) <= size
+        if not page:
+            break
+        pages += page
+        offset += size
+    assert pages == whole
+
+
+@pytest.mark.parametrize("limit, offset, rows", [(None, 0, 6), (0, 0, 0), (2, 0, 2), (None, 4, 2), (10, 5, 1), (2, 9, 0)])
+def test_limit_and_offset(folder, limit, offset, rows):
+    whole = run_named(folder, "entities", {})[1]
+    assert len(whole) == 6       # 中欧班列 义乌市 马德里 金华市 宁波舟山港 浙江省
+    page = run_named(folder, "entities", {}, limit=limit, offset=offset)[1]
+    assert page == whole[offset:][:limit] and len(page) == rows
+
+
+def test_a_query_with_its_own_limit_is_not_paged():
+    from kg.graph.query import paged
+
+    with pytest.raises(QueryError, match=r"\[E027\]"):
+        paged("SELECT ?s WHERE { ?s ?p ?o } LIMIT 5", 10)
+    assert paged("SELECT ?s WHERE { { SELECT ?s WHERE { ?s ?p ?o } LIMIT 5 } }", 2, 1).rstrip().endswith("LIMIT 2 OFFSET 1")
+
+
+def test_kg_query_pages_a_named_query(folder):
+    runner = CliRunner()
+    whole = runner.invoke(main, ["query", str(folder), "--name", "entities", "--format", "csv"])
+    page = runner.invoke(main, ["query", str(folder), "--name", "entities", "--format", "csv", "--limit", "1",
+                                "--offset", "1"])
+    assert page.exit_code == 0, page.output
+    assert page.output.splitlines() == [whole.output.splitlines()[0], whole.output.splitlines()[2]]
+    wrong = runner.invoke(main, ["query", str(folder), "SELECT * WHERE { ?s ?p ?o }", "--limit", "1"])
+    assert wrong.exit_code != 0 and "--name" in wrong.output

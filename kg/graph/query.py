@@ -237,16 +237,40 @@ def run_query(folder: Path, sparql: str, bindings: dict | None = None, *,
     return ["subject", "predicate", "object"], rows
 
 
-def run_named(folder: Path, name: str, params: dict[str, str] | None = None,
-              *, store=None) -> tuple[list[str], list[list[str]], list[str]]:
-    """Run the named query ``name`` with ``params`` (name -> value as typed): (header, rows, notes)."""
+def run_named(folder: Path, name: str, params: dict[str, str] | None = None, *, store=None,
+              limit: int | None = None, offset: int = 0) -> tuple[list[str], list[list[str]], list[str]]:
+    """Run the named query ``name`` with ``params`` (name -> value as typed): (header, rows, notes).
+
+    ``limit`` and ``offset`` page its rows (``kg query --name entities --limit 100 --offset 200``): the listing queries
+    (entities, documents, entities_by_class) order their rows down to a unique key, so consecutive pages neither
+    repeat nor skip a row of an unchanged graph.
+    """
     from kg.graph.store import GraphStore
 
     store = store or GraphStore.open_existing(folder)
     query = get_named_query(name)
     bindings, notes = bind_params(store, query, params or {})
-    header, rows = run_query(folder, query.text, bindings, store=store)
+    header, rows = run_query(folder, paged(query.text, limit, offset), bindings, store=store)
     return header, rows, notes
+
+
+def paged(sparql: str, limit: int | None, offset: int = 0) -> str:
+    """``sparql`` with LIMIT/OFFSET solution modifiers added at its end (the outer query's); unchanged without paging.
+
+    A query that already ends with its own LIMIT or OFFSET cannot take a second one: that fails with [E027]."""
+    if limit is None and not offset:
+        return sparql
+    if (limit is not None and limit < 0) or offset < 0:
+        raise QueryError(f"[E027] cannot page this query: a page needs a limit and an offset of 0 or more, not {limit} and {offset}")
+    tail = sparql[sparql.rfind("}") + 1:]
+    if re.search(r"\b(LIMIT|OFFSET)\b", _uncommented(tail), re.I):
+        raise QueryError("[E027] cannot page this query: it sets its own LIMIT or OFFSET")
+    page = ([f"LIMIT {int(limit)}"] if limit is not None else []) + ([f"OFFSET {int(offset)}"] if offset else [])
+    return f"{sparql.rstrip()}\n{' '.join(page)}\n"
+
+
+def _uncommented(text: str) -> str:
+    return "\n".join(line.split("#", 1)[0] for line in text.splitlines())
 
 
 def _plain(term) -> str:
