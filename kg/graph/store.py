@@ -21,7 +21,7 @@ import pyoxigraph as ox
 from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SDO, SKOS, XSD
 
-from kg.errors import KGError
+from kg.errors import KGError, NoGraph, no_graph  # noqa: F401 (NoGraph: kg.graph.store.NoGraph)
 from kg.graph.rdf import GRAPH_PREFIX, doc_iri, graph_iri
 from kg.vocab import ID_NS, KG, KG_NS
 
@@ -42,10 +42,6 @@ REMOVED_GRAPH = ox.NamedNode(str(ID_NS) + "removed")
 
 
 class StoreBusy(KGError):
-    pass
-
-
-class NoGraph(KGError):
     pass
 
 
@@ -155,8 +151,7 @@ class GraphStore:
         undefined while another process writes, whereas the lock turns a running build into a clear E081."""
         folder = Path(folder)
         if not (folder / "store" / "CURRENT").is_file():
-            raise NoGraph(f"[E080] no graph in {folder}: build one first with "
-                          f"{hint or f'`kg build ARTICLES --out {folder}`'}")
+            raise no_graph(folder, hint)
         return cls(folder)
 
     @property
@@ -339,7 +334,7 @@ class GraphStore:
     def export(self, path: Path, fmt: str = "ttl") -> int:
         """Write the graph whole or not at all: to a temporary file first, then renamed into place."""
         if fmt not in FORMATS:
-            raise KGError(f"[E083] unknown RDF format {fmt!r}; known: {', '.join(FORMATS)}")
+            raise KGError(f"[E083] unknown export format {fmt!r}; known: {', '.join(FORMATS)}")
         tmp = Path(str(path) + ".tmp")
         with open(tmp, "wb") as out:
             count = self._write(out, fmt)
@@ -348,7 +343,7 @@ class GraphStore:
 
     def _write(self, out, fmt: str) -> int:
         if fmt not in FORMATS:
-            raise KGError(f"[E083] unknown RDF format {fmt!r}; known: {', '.join(FORMATS)}")
+            raise KGError(f"[E083] unknown export format {fmt!r}; known: {', '.join(FORMATS)}")
         if fmt in QUAD_FORMATS:
             data = self.quads()
             count = len(data)
