@@ -349,6 +349,11 @@ class GraphStore:
             count = len(data)
         else:   # straight from the parser to the serializer: no Python list of a million triples
             count, data = self._sorted_merged()
+        if fmt == "jsonld":
+            expanded = io.BytesIO()
+            ox.serialize(data, expanded, format=FORMATS[fmt])
+            out.write(with_context(expanded.getvalue()))
+            return count
         prefixes = PREFIXES if fmt in ("ttl", "trig") else None
         ox.serialize(data, out, format=FORMATS[fmt], prefixes=prefixes)
         return count
@@ -389,6 +394,34 @@ class GraphStore:
         if self._db is not None:
             self.db.flush()
             self._db = None
+
+
+def with_context(expanded: bytes) -> bytes:
+    """Oxigraph's expanded JSON-LD as a document with an ``@context`` of kg's prefixes (and ``id`` for kg's
+    entities, documents and evidence), its IRIs written as compact IRIs (``kg:departsFrom``, ``id:entity/义乌市``):
+    the same triples, readable, and what a JSON-LD processor expands back. Keys keep Oxigraph's order, so the same
+    graph gives the same bytes."""
+    import json
+
+    context = {**PREFIXES, "id": str(ID_NS)}
+    by_length = sorted(context.items(), key=lambda item: -len(item[1]))
+
+    def compact(iri: str) -> str:
+        for prefix, ns in by_length:
+            if iri.startswith(ns) and len(iri) > len(ns) and not iri[len(ns):].startswith("//"):
+                return f"{prefix}:{iri[len(ns):]}"
+        return iri
+
+    def node(value):
+        if isinstance(value, list):
+            return [node(v) for v in value]
+        if not isinstance(value, dict):
+            return value
+        return {(key if key.startswith("@") else compact(key)):
+                (compact(v) if key in ("@id", "@type") and isinstance(v, str) else node(v)) for key, v in value.items()}
+
+    document = {"@context": context, "@graph": node(json.loads(expanded))}
+    return json.dumps(document, ensure_ascii=False, indent=1).encode("utf-8") + b"\n"
 
 
 def _removal(graph: ox.NamedNode, note: bool) -> str:
