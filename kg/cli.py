@@ -246,6 +246,8 @@ def add_facts(folder, files, force):
     def report(done):
         for note in done.notes:
             click.echo(f"note: {note}", err=True)
+        for warning in done.warnings:
+            click.echo(f"warning: {warning}", err=True)
         click.echo(done.summary())
 
     with _graph(folder, readonly=False) as graph:
