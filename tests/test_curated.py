@@ -126,9 +126,9 @@ def test_cli_add_facts_then_remove(folder):
 BAD_TURTLE = [   # (case, file text, words of the one-line error)
     ("missing dot", "@prefix kg: <http://example.org/kg/ontology#> .\n<http://a.example/x> kg:locatedIn "
                     "<http://a.example/y>\n<http://a.example/z> kg:locatedIn <http://a.example/y> .\n",
-     "(line 3, column 1): A dot is expected at the end of statements"),
+     ": line 3, column 1: A dot is expected at the end of statements"),
     ("undeclared prefix", "<http://a.example/x> foo:locatedIn <http://a.example/y> .\n",
-     "(line 1, column 22): The prefix foo: has not been declared"),
+     ": line 1, column 22: The prefix foo: has not been declared"),
 ]
 
 
@@ -138,7 +138,7 @@ def test_a_turtle_syntax_error_says_where_in_one_line(folder, text, words):
     bad.write_text(text, encoding="utf-8")
     result = CliRunner().invoke(main, ["add-facts", str(folder / "g"), str(bad)])
     assert result.exit_code == 2
-    assert f"[E104] {bad} is not valid turtle {words}" in result.output, result.output
+    assert f"[E104] {bad} is not valid turtle{words}" in result.output, result.output
     assert len(result.output.strip().splitlines()) == 1
 
 

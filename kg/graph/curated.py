@@ -225,8 +225,8 @@ def _check_syntax(text: str, fmt: str, path: Path) -> None:
     except SyntaxError as error:
         message = " ".join(str(error).split())
         m = re.match(r"Parser error at line (\d+) between columns (\d+) and \d+: (.*?)(?: \(line \d+\))?$", message)
-        where, what = (f"line {m.group(1)}, column {m.group(2)}", m.group(3)) if m else ("", message)
-        raise DataError(f"[E104] {path} is not valid {fmt}{' (' + where + ')' if where else ''}: {what}") from None
+        place = f"line {m.group(1)}, column {m.group(2)}: {m.group(3)}" if m else message
+        raise DataError(f"[E104] {path} is not valid {fmt}: {place}") from None
 
 
 # --- CSV ------------------------------------------------------------------------------------------------------------
