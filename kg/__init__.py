@@ -10,7 +10,7 @@ The Python API mirrors the command line; nothing heavy is imported until it is u
             print(row["e"], row["label"])             # rdflib terms
         rows = graph.named_query("routes_from", place="义乌")
         g = graph.graph()                             # the merged view as an rdflib Graph
-        graph.export("out/graph.trig", "trig")        # ttl, nt, nq, trig, jsonld, graphml, csv
+        graph.export("out/graph.trig")               # by suffix: ttl nt nq trig jsonld graphml; "csv": a folder
 
 ``query`` binds keyword parameters into the parsed query (never into its text): ``graph.query(SPARQL, place=iri)``
 with an rdflib term (or a string, taken as a literal); a bound variable must be projected (``SELECT ?place …``). SELECT answers are a list of dicts of rdflib terms (an unbound

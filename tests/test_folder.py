@@ -151,3 +151,27 @@ def test_the_table_cuts_long_values(folder):
 def test_tsv_escapes_tabs_and_newlines(folder):
     result = cli("query", folder, 'SELECT ?a ?b WHERE { BIND("一\\t二" AS ?a) BIND("三\\n四" AS ?b) }', "--format", "tsv")
     assert result.output == "a\tb\n一\\t二\t三\\n四\n"
+
+
+QUERY_ERRORS = [   # (case, query, the same words from the API and the CLI)
+    ("syntax", "SELECT ?s WHERE { ?s ?p }", "[E140] SPARQL syntax error (line 1, column"),
+    ("unknown prefix", "SELECT ?s WHERE { ?s foo:bar ?o }", "[E144] unknown prefix foo:"),
+    ("update", "DELETE WHERE { ?s ?p ?o }", "[E143] queries are read-only"),
+]
+
+
+@pytest.mark.parametrize("sparql, words", [c[1:] for c in QUERY_ERRORS], ids=[c[0] for c in QUERY_ERRORS])
+def test_api_and_cli_report_query_errors_alike(folder, sparql, words):
+    with kg.open(folder) as graph:
+        with pytest.raises(KGError) as error:
+            graph.query(sparql)
+        assert words in str(error.value) and "\n" not in str(error.value)
+        assert graph.query("ASK { ?s ?p ?o }") is True     # the update did not run
+    result = cli("query", folder, sparql)
+    assert result.exit_code == 2 and words in result.output, result.output
+
+
+def test_a_named_query_without_its_parameter_fails_in_both(folder):
+    with kg.open(folder) as graph, pytest.raises(KGError, match=r"\[E142\] query 'routes_from' needs \?place"):
+        graph.named_query("routes_from")
+    assert "[E142]" in cli("query", folder, "--name", "routes_from").output
