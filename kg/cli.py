@@ -196,7 +196,10 @@ def export(folder, fmt, output):
 def validate(folder, fmt):
     """Check the graph in FOLDER against the SHACL shapes (ontology/shapes.ttl)."""
     with _graph(folder) as graph:
-        report = graph.validate()
+        try:
+            report = graph.validate()
+        except KGError as error:
+            _fail(error)
     if report.violations:
         header = ["severity", "focus", "path", "value", "message", "node"]
         rows = [[v.severity, v.focus_label, v.path or "", v.value or "", v.message, v.focus]
