@@ -10,7 +10,10 @@ import click
 
 from kg.errors import KGError
 
+from kg.folder import EXPORT_FORMATS
+
 OUTPUT_FORMATS = click.Choice(["table", "csv", "json"])
+QUERY_FORMATS = click.Choice(["table", "csv", "tsv", "json"])
 
 
 class _Commands(click.Group):
@@ -93,7 +96,8 @@ def build(paths, out, include, exclude, strict, jobs, dask, no_model, validate, 
 @click.option("--param", "-p", "params", multiple=True, metavar="KEY=VALUE",
               help="Bind ?KEY of a named query to VALUE: an entity label (义乌), a kg name (City), an IRI or a literal.")
 @click.option("--list", "list_queries", is_flag=True, help="List the named queries with their descriptions.")
-@click.option("--format", "fmt", type=OUTPUT_FORMATS, default="table", show_default=True)
+@click.option("--format", "fmt", type=QUERY_FORMATS, default="table", show_default=True,
+              help="table (long values cut), csv, tsv, or json (SPARQL 1.1 JSON results, typed values).")
 @click.option("--allow-service", "allow_service", multiple=True, metavar="URL_PREFIX",
               help="Let SERVICE <URL> fetch from URLs that start with URL_PREFIX (repeatable); SERVICE is refused "
                    "otherwise.")
@@ -102,8 +106,10 @@ def build(paths, out, include, exclude, strict, jobs, dask, no_model, validate, 
 def query(folder, sparql, query_file, name, params, list_queries, fmt, allow_service, limit, offset):
     """Run a SPARQL query (or a named one) over the graph in FOLDER and print the answer.
 
-    A query that calls SERVICE (a fetch from another endpoint) is refused unless --allow-service names it."""
-    from kg.graph.query import named_queries, run_named, run_query
+    The table cuts long values; --format csv, tsv or json give them whole (json: the SPARQL 1.1 results format).
+    Queries are read-only. A query that calls SERVICE (a fetch from another endpoint) is refused unless
+    --allow-service names it."""
+    from kg.graph.query import named_queries
 
     if list_queries:
         for q in named_queries().values():
@@ -117,77 +123,75 @@ def query(folder, sparql, query_file, name, params, list_queries, fmt, allow_ser
         if not sep or not key.strip():
             _fail(KGError(f"--param takes KEY=VALUE, not {item!r}"))
         bindings[key.strip().lstrip("?$")] = value
+    text = None if name else (query_file.read() if query_file else sparql)
+    if not name and not text:
+        _fail(KGError("give a SPARQL query as an argument or with --file (or --name NAME)"))
+    if not name and bindings:
+        _fail(KGError("--param binds the parameters of a named query: use it with --name"))
+    if not name and (limit is not None or offset):
+        _fail(KGError("--limit and --offset page a named query: use them with --name (or LIMIT in SPARQL)"))
+    with _graph(folder) as graph:
+        try:
+            if name:
+                header, rows, notes = graph.named_rows(name, bindings, limit=limit, offset=offset)
+                for note in notes:
+                    click.echo(f"note: {note}", err=True)
+            else:
+                header, rows = graph.rows(text, allow_service=allow_service)
+        except KGError as error:
+            _fail(error)
+    _print_rows(header, rows, fmt, sparql_json=True)
+
+
+def _graph(folder: Path, *, readonly: bool = True):
+    """The graph in FOLDER (kg.KnowledgeGraph), or exit 2 with E080 when there is none."""
+    from kg.folder import KnowledgeGraph
+
     try:
-        if name:
-            header, rows, notes = run_named(folder, name, bindings, limit=limit, offset=offset)
-            for note in notes:
-                click.echo(f"note: {note}", err=True)
-        else:
-            text = query_file.read() if query_file else sparql
-            if not text:
-                _fail(KGError("give a SPARQL query as an argument or with --file (or --name NAME)"))
-            if bindings:
-                _fail(KGError("--param binds the parameters of a named query: use it with --name"))
-            if limit is not None or offset:
-                _fail(KGError("--limit and --offset page a named query: use them with --name (or LIMIT in SPARQL)"))
-            header, rows = run_query(folder, text, allow_service=allow_service)
+        return KnowledgeGraph(folder, readonly=readonly)
     except KGError as error:
         _fail(error)
-    _print_rows(header, rows, fmt)
 
 
-def _print_rows(header: list[str], rows: list[list[str]], fmt: str) -> None:
+CELL_WIDTH = 60   # display columns of a table cell; csv, tsv and json give the whole value
+
+
+def _print_rows(header: list[str], rows: list[list[str]], fmt: str, *, sparql_json: bool = False) -> None:
+    from kg.graph.query import format_table, format_tsv
+
     if fmt == "csv":
         writer = csv.writer(sys.stdout)
         writer.writerow(header)
         writer.writerows(rows)
+    elif fmt == "tsv":
+        click.echo(format_tsv(header, rows), nl=False)
+    elif fmt == "json" and sparql_json:
+        from kg.graph.query import sparql_json as results
+
+        click.echo(json.dumps(results(header, rows), ensure_ascii=False, indent=1))
     elif fmt == "json":
         click.echo(json.dumps([dict(zip(header, row)) for row in rows], ensure_ascii=False, indent=1))
     else:
-        from kg.graph.query import format_table
-
-        click.echo(format_table(header, rows))
+        click.echo(format_table(header, rows, cell_width=CELL_WIDTH))
 
 
 @main.command()
 @click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(["ttl", "nt", "nq", "trig", "jsonld", "graphml", "csv"]),
-              default="ttl", show_default=True)
+@click.option("--format", "fmt", metavar="FORMAT",
+              help="One of: " + ", ".join(f"{name} ({f.title})" for name, f in EXPORT_FORMATS.items())
+                   + ". Default: the one -o's suffix names (.ttl .nt .nq .trig .jsonld .graphml), else ttl.")
 @click.option("--output", "-o", type=click.Path(path_type=Path),
               help="File to write (default stdout); for csv a folder that gets nodes.csv and edges.csv.")
 def export(folder, fmt, output):
     """Export the graph in FOLDER as Turtle, N-Triples, N-Quads, TriG, JSON-LD, GraphML or CSV (nodes and edges)."""
-    from kg.graph.store import GraphStore
-
-    try:
-        store = GraphStore.open_existing(folder)
-        if fmt == "csv":
-            from kg.graph.tabular import write_csv
-
-            if not output:
-                _fail(KGError("--format csv writes two files (nodes.csv, edges.csv): give a folder with -o"))
-            nodes, edges = write_csv(store, output)
-            click.echo(f"wrote {nodes} nodes to {output / 'nodes.csv'} and {edges} edges to {output / 'edges.csv'}",
-                       err=True)
-        elif fmt == "graphml":
-            import tempfile
-
-            from kg.graph.tabular import write_graphml
-
-            with tempfile.TemporaryDirectory() as tmp:
-                target = output or Path(tmp) / "graph.graphml"
-                nodes, edges = write_graphml(store, target)
-                if output:
-                    click.echo(f"wrote {nodes} nodes and {edges} edges to {output}", err=True)
-                else:
-                    sys.stdout.buffer.write(target.read_bytes())
-        elif output:
-            count = store.export(output, fmt)
-            click.echo(f"wrote {count} statements to {output}", err=True)
-        else:
-            sys.stdout.buffer.write(store.serialize(fmt))
-    except KGError as error:
-        _fail(error)
+    with _graph(folder) as graph:
+        try:
+            if output:
+                click.echo(graph.write(output, fmt), err=True)
+            else:
+                sys.stdout.buffer.write(graph.serialize(fmt or "ttl"))
+        except KGError as error:
+            _fail(error)
 
 
 @main.command(epilog="Exit status: 0 the graph conforms, 1 it has violations, 2 it could not be checked.")
@@ -195,13 +199,11 @@ def export(folder, fmt, output):
 @click.option("--format", "fmt", type=OUTPUT_FORMATS, default="table", show_default=True)
 def validate(folder, fmt):
     """Check the graph in FOLDER against the SHACL shapes (ontology/shapes.ttl)."""
-    from kg.graph.store import GraphStore
-    from kg.graph.validate import validate_store
-
-    try:
-        report = validate_store(GraphStore.open_existing(folder))
-    except KGError as error:
-        _fail(error)
+    with _graph(folder) as graph:
+        try:
+            report = graph.validate()
+        except KGError as error:
+            _fail(error)
     if report.violations:
         header = ["severity", "focus", "path", "value", "message", "node"]
         rows = [[v.severity, v.focus_label, v.path or "", v.value or "", v.message, v.focus]
@@ -228,50 +230,14 @@ def remove(folder, documents, dry_run):
     Facts that other documents also state stay in the graph. All the documents go in one transaction, or none do:
     a remove that is interrupted and run again ends with the graph an uninterrupted one gives.
     """
-    from kg.graph.store import GraphStore
-
-    try:
-        store = GraphStore.open_existing(folder)
-    except KGError as error:
-        _fail(error)
-    try:
-        plan, present = _removal_plan(store, folder, documents), set(store.document_ids())
-        if not dry_run:
-            store.remove_documents(plan)
-            _refresh(store, folder)     # also after a remove that was killed between its commit and this refresh
-        for doc_id, name in plan.items():
-            click.echo(f"{'would remove' if dry_run else 'removed'} {doc_id}" if doc_id in present
-                       else f"{doc_id}: already removed ({name})")
-    except KGError as error:
-        _fail(error)
-    finally:
-        store.close()
-
-
-def _removal_plan(store, folder: Path, names) -> dict[str, str]:
-    """Document id -> the name that asked for it, for every name; E084 (naming what each unknown name may have
-    meant) when any name is neither a document in the graph nor one a kg remove took out of it."""
-    plan, unknown = {}, []
-    for name, ids in store.resolve_all(names).items():
-        ids = ids or store.removed_documents(name)
-        if not ids:
-            similar = [f"{d.source} ({d.doc_id})" for d in store.similar_documents(name)]
-            unknown.append(repr(name) + (f" (documents of that file name: {', '.join(similar)})" if similar else ""))
-        plan.update({doc_id: name for doc_id in ids if doc_id not in plan})
-    if unknown:
-        raise KGError(f"[E084] no document {'; '.join(unknown)} in {folder}, nothing removed; give a document id or "
-                      f"the source path as built (documents are listed by: kg query {folder} --name documents)")
-    return plan
-
-
-def _refresh(store, folder: Path) -> None:
-    """After a change: graph.ttl and the explorer page follow the store."""
-    store.flush()
-    store.export(folder / "graph.ttl", "ttl")
-    if (folder / "explorer.html").exists():
-        from kg.viz.explorer import write_explorer
-
-        write_explorer(store, folder / "explorer.html")
+    with _graph(folder, readonly=False) as graph:
+        try:
+            removals = graph.removals(documents, dry_run=dry_run)
+        except KGError as error:
+            _fail(error)
+    for r in removals:
+        click.echo(f"{'would remove' if dry_run else 'removed'} {r.doc_id}" if r.done
+                   else f"{r.doc_id}: already removed ({r.name})")
 
 
 @main.command("add-facts")
@@ -284,20 +250,18 @@ def add_facts(folder, files, force):
     Each file is a document of its own (kg:rule "curated", prov:wasAttributedTo the file); adding it again replaces
     its facts, and kg remove FOLDER FILE takes them out.
     """
-    from kg.graph.curated import add_facts as add
-    from kg.graph.store import GraphStore
+    def report(done):
+        for note in done.notes:
+            click.echo(f"note: {note}", err=True)
+        for warning in done.warnings:
+            click.echo(f"warning: {warning}", err=True)
+        click.echo(done.summary())
 
-    try:
-        store = GraphStore.open_existing(folder)
-        store.load_ontology()
-        for path in files:
-            report = add(store, path, force=force)
-            for note in report.notes:
-                click.echo(f"note: {note}", err=True)
-            click.echo(report.summary())
-        _refresh(store, folder)
-    except KGError as error:
-        _fail(error)
+    with _graph(folder, readonly=False) as graph:
+        try:
+            graph.add_fact_files(files, force=force, each=report)
+        except KGError as error:
+            _fail(error)
 
 
 @main.command()
@@ -355,10 +319,9 @@ def push(folder, endpoint, query_endpoint, keep_remote, user):
     import os
 
     from kg.graph.push import push as run
-    from kg.graph.store import GraphStore
 
     try:
-        report = run(GraphStore.open_existing(folder), endpoint, query_endpoint=query_endpoint, delete=not keep_remote,
+        report = run(_graph(folder).store, endpoint, query_endpoint=query_endpoint, delete=not keep_remote,
                      user=user, password=os.environ.get("KG_PUSH_PASSWORD"))
     except KGError as error:
         _fail(error)
@@ -372,18 +335,10 @@ def push(folder, endpoint, query_endpoint, keep_remote, user):
               help="Entities drawn at first, most connected first (default 200); search and expansion add more.")
 def view(folder, no_open, cap):
     """Write (refresh) FOLDER/explorer.html from the graph in FOLDER and open it in a web browser."""
-    import webbrowser
-
-    from kg.graph.store import GraphStore
-    from kg.viz.explorer import DEFAULT_CAP, write_explorer
-
-    try:
-        store = GraphStore.open_existing(folder)
-    except KGError as error:
-        _fail(error)
-    path = write_explorer(store, folder / "explorer.html", cap=cap or DEFAULT_CAP).resolve()
+    with _graph(folder) as graph:
+        path, opened = graph.view(cap=cap, open_browser=not no_open)
     click.echo(str(path))
-    if not no_open and not webbrowser.open(path.as_uri()):
+    if not no_open and not opened:
         click.echo(f"no web browser could be opened here: open {path.as_uri()} in one", err=True)
 
 
@@ -455,12 +410,7 @@ def info(folder, as_json):
 
 
 def _open_graph(folder: Path):
-    from kg.graph.store import GraphStore
-
-    try:
-        return GraphStore.open_existing(folder)
-    except KGError as error:
-        _fail(error)
+    return _graph(folder).store
 
 
 @main.command()

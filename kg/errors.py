@@ -39,6 +39,12 @@ def require_extra(module: str, feature: str) -> None:
                            f'pip install "kg[{OPTIONAL_MODULES[module]}]"') from None
 
 
-def no_graph(folder) -> KGError:
-    """[E080], for every command given a folder without a graph in it."""
-    return KGError(f"[E080] no graph in {folder}: build one first with `kg build ARTICLES --out {folder}`")
+class NoGraph(KGError):
+    pass
+
+
+def no_graph(folder, hint: str | None = None) -> NoGraph:
+    """[E080], for every command (and ``kg.open``) given a folder without a graph in it; ``hint`` says how to build
+    one (default: the kg build command line)."""
+    return NoGraph(f"[E080] no graph in {folder}: build one first with "
+                   f"{hint or f'`kg build ARTICLES --out {folder}`'}")

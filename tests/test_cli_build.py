@@ -97,11 +97,11 @@ def test_every_relation_has_its_source(built):
     assert result.exit_code == 0
     import json
 
-    rows = json.loads(result.output)
+    rows = [{k: v["value"] for k, v in b.items()} for b in json.loads(result.output)["results"]["bindings"]]
     relations = [r for r in rows if r["property"].rsplit("#", 1)[-1] in ("departsFrom", "locatedIn", "destination")]
     assert relations
-    assert all(r["title"] and r["text"] and r["sourceFile"] for r in relations)
-    assert all(r["date"] for r in relations if not r["sourceFile"].endswith("platform_news.txt"))
+    assert all(r.get("title") and r.get("text") and r.get("sourceFile") for r in relations)
+    assert all(r.get("date") for r in relations if not r.get("sourceFile", "").endswith("platform_news.txt"))
 
 
 def test_validate_passes_on_the_examples(built):

@@ -121,3 +121,46 @@ def test_cli_add_facts_then_remove(folder):
     removed = runner.invoke(main, ["remove", str(folder / "g"), str(folder / "facts.csv")])
     assert removed.exit_code == 0, removed.output
     assert "curated" not in (folder / "g" / "graph.ttl").read_text(encoding="utf-8")
+
+
+BAD_TURTLE = [   # (case, file text, words of the one-line error)
+    ("missing dot", "@prefix kg: <http://example.org/kg/ontology#> .\n<http://a.example/x> kg:locatedIn "
+                    "<http://a.example/y>\n<http://a.example/z> kg:locatedIn <http://a.example/y> .\n",
+     ": line 3, column 1: A dot is expected at the end of statements"),
+    ("undeclared prefix", "<http://a.example/x> foo:locatedIn <http://a.example/y> .\n",
+     ": line 1, column 22: The prefix foo: has not been declared"),
+]
+
+
+@pytest.mark.parametrize("text, words", [c[1:] for c in BAD_TURTLE], ids=[c[0] for c in BAD_TURTLE])
+def test_a_turtle_syntax_error_says_where_in_one_line(folder, text, words):
+    bad = folder / "bad.ttl"
+    bad.write_text(text, encoding="utf-8")
+    result = CliRunner().invoke(main, ["add-facts", str(folder / "g"), str(bad)])
+    assert result.exit_code == 2
+    assert f"[E104] {bad} is not valid turtle{words}" in result.output, result.output
+    assert len(result.output.strip().splitlines()) == 1
+
+
+UNDEFINED = [   # (case, triple in Turtle, the warning)
+    ("misspelt property", "kg:locatdIn ", "[I040]", "no property kg:locatdIn"),
+    ("class of another vocabulary", "a <http://other.example/Harbour> ; kg:locatedIn ", "[I041]",
+     "no class <http://other.example/Harbour>"),
+]
+
+
+@pytest.mark.parametrize("middle, code, words", [c[1:] for c in UNDEFINED], ids=[c[0] for c in UNDEFINED])
+def test_add_facts_warns_on_terms_the_ontology_does_not_define(folder, middle, code, words):
+    facts = folder / "odd.ttl"
+    facts.write_text("@prefix kg: <http://example.org/kg/ontology#> .\n"
+                     f"<http://example.org/kg/id/entity/x> {middle}<http://example.org/kg/id/entity/y> .\n",
+                     encoding="utf-8")
+    result = CliRunner().invoke(main, ["add-facts", str(folder / "g"), str(facts)])
+    assert result.exit_code == 0, result.output
+    assert f"warning: {code} {facts}: the ontology defines {words}" in result.output
+
+
+def test_defined_terms_bring_no_warning(folder):
+    result = CliRunner().invoke(main, ["add-facts", str(folder / "g"), str(folder / "facts.ttl"),
+                                       str(folder / "facts.csv")])
+    assert result.exit_code == 0 and "warning" not in result.output, result.output

@@ -30,10 +30,8 @@ SAME_MEANING = {
 }
 # codes with several meanings today, in files other work is changing now (issue 20): renumbered with the catalogue
 KNOWN_DUPLICATES = {
-    "E020": "SPARQL syntax error (kg/graph/query.py, kg/__init__.py), a relation rule's name part "
-            "(kg/extract/relations.py), a malformed pattern file (kg/nlp/patterns.py), the missing NER model "
-            "(kg/nlp/statistical.py)",
-    "E021": "no such named query (kg/graph/query.py), the NER component not initialised (kg/nlp/statistical.py)",
+    "E020": "a relation rule's name part (kg/extract/relations.py), a malformed pattern file (kg/nlp/patterns.py), "
+            "the missing NER model (kg/nlp/statistical.py)",
 }
 
 

@@ -131,3 +131,20 @@ def test_conjunctive_view_is_the_merged_view(store, tmp_path):
     for graph in dataset.graphs():
         union += graph
     assert isomorphic(union, reference(store))
+
+
+def test_jsonld_has_a_context_of_kg_prefixes_and_reads_back_in_pyoxigraph(store):
+    import json
+
+    from kg.graph.store import PREFIXES
+
+    data = store.serialize("jsonld")
+    document = json.loads(data)
+    assert {k: document["@context"][k] for k in PREFIXES} == PREFIXES
+    assert document["@context"]["id"] == "http://example.org/kg/id/"
+    keys = {k for node in document["@graph"] for k in node}
+    assert {"kg:departsFrom", "rdf:type", "rdfs:label"} <= keys
+    ids = {str(entity_iri(name)).replace("http://example.org/kg/id/", "id:") for name in ("义乌市", "中欧班列")}
+    assert {node["@id"] for node in document["@graph"]} >= ids
+    assert len(list(ox.parse(data, format=ox.RdfFormat.JSON_LD))) == len(store.triples())
+    assert store.serialize("jsonld") == data     # the same graph, the same bytes

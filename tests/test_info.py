@@ -37,7 +37,7 @@ def run(*args):
 def query_count(folder, sparql: str) -> int:
     result = CliRunner().invoke(main, ["query", str(folder), sparql, "--format", "json"])
     assert result.exit_code == 0, result.output
-    return int(json.loads(result.output)[0]["n"])
+    return int(json.loads(result.output)["results"]["bindings"][0]["n"]["value"])
 
 
 def test_info_without_a_folder_names_versions_models_and_features():

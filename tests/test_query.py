@@ -35,10 +35,27 @@ def test_every_named_query_has_a_name_and_description():
         assert q.description, q.path
 
 
+EXAMPLE_PARAMS = {"place": "义乌市", "cls": "Place", "entity": "义乌市"}   # a value for each required parameter
+
+
 @pytest.mark.parametrize("name", sorted(named_queries()))
 def test_every_named_query_runs(folder, name):
-    header, rows, _ = run_named(folder, name, {})
+    query = get_named_query(name)
+    header, rows, _ = run_named(folder, name, {p: EXAMPLE_PARAMS[p] for p in query.required})
     assert header
+
+
+@pytest.mark.parametrize("name, required", [
+    ("routes_from", ["place"]), ("entities_by_class", ["cls"]), ("statistics", ["entity"]), ("series", ["entity"]),
+    ("provenance", []), ("documents", []), ("entities", []), ("most_connected", []),
+])
+def test_required_parameters_come_from_the_header(name, required):
+    assert get_named_query(name).required == required
+
+
+def test_a_named_query_without_its_parameters_says_which_are_missing(folder):
+    with pytest.raises(QueryError, match=r"\[E142\] query 'routes_from' needs \?place"):
+        run_named(folder, "routes_from", {})
 
 
 VALUES = [   # (typed value, expected term)
@@ -102,7 +119,7 @@ def test_bindings_open_the_where_clause_as_values():
 def test_unknown_parameter_and_query_fail_cleanly(folder):
     with pytest.raises(QueryError, match="E023"):
         run_named(folder, "routes_from", {"city": "义乌市"})
-    with pytest.raises(QueryError, match="E021"):
+    with pytest.raises(QueryError, match="E141"):
         get_named_query("no_such_query")
 
 
@@ -128,10 +145,14 @@ CLI = [
     (["{dir}", "--name", "routes_from", "--param", "place=义乌市"], 0, "马德里"),
     (["{dir}", "--name", "routes_from", "-p", "place=义乌市", "--format", "csv"], 0, "routeLabel"),
     (["{dir}", "--name", "routes_from", "-p", "city=义乌市"], 2, "E023"),
-    (["{dir}", "--name", "nope"], 2, "E021"),
+    (["{dir}", "--name", "nope"], 2, "E141"),
+    (["{dir}", "--name", "routes_from"], 2, "[E142] query 'routes_from' needs ?place"),
     (["{dir}", "--name", "routes_from", "-p", "place"], 2, "KEY=VALUE"),
     (["{dir}", "SELECT ?l WHERE { ?e a kg:City ; rdfs:label ?l }"], 0, "金华市"),
-    (["{dir}", "SELEC nothing"], 2, "E020"),
+    (["{dir}", "SELEC nothing"], 2, "[E140] SPARQL syntax error (line 1, column 10): expected CONSTRUCT"),
+    (["{dir}", "SELECT ?s WHERE {\n  ?s foo:bar ?o }"], 2, "[E144] unknown prefix foo: (line 2, column"),
+    (["{dir}", "INSERT DATA { kg:a kg:b kg:c }"], 2, "[E143] queries are read-only: this is a SPARQL update (INSERT)"),
+    (["{dir}", "PREFIX x: <http://x/>\ndelete where { ?s ?p ?o }"], 2, "[E143] queries are read-only"),
 ]
 
 

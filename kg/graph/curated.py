@@ -58,6 +58,7 @@ class CuratedReport:
     triples: int = 0
     new_entities: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)   # terms the ontology does not define: read as written
     unchanged: bool = False
 
     def summary(self) -> str:
@@ -101,6 +102,7 @@ def add_facts(store, path: Path, *, force: bool = False) -> CuratedReport:
         report.notes.clear()
         report.unchanged = True
         return report
+    report.warnings = _undefined_terms(store, [t for t, _ in facts], path)
     doc = doc_iri(doc_id)
     triples = {
         (doc, RDF.type, KG.Document), (doc, KG.sourceFile, Literal(str(path))),
@@ -145,6 +147,34 @@ def _evidence(doc_id: str, triple: tuple, row: tuple[int, int, str] | None) -> I
         yield sentence, KG.inDocument, doc_iri(doc_id)
 
 
+# namespaces whose terms kg uses as they are (ontology/kg.ttl, header): the ontology defines kg: terms only
+STANDARD = tuple(str(ns) for ns in (RDF, RDFS, OWL, SKOS, DCTERMS, PROV, XSD)) + ("https://schema.org/",)
+
+
+def _undefined_terms(store, triples: list[tuple], path: Path) -> list[str]:
+    """[I040]/[I041] for each property and class the facts use that the ontology does not define (a typo such as
+    kg:locatdIn, or another vocabulary): the facts are kept as written, but kg's queries and shapes will not know
+    them."""
+    import pyoxigraph as ox
+
+    from kg.graph.store import ONTOLOGY_GRAPH
+
+    def defined(term) -> bool:
+        return str(term).startswith(STANDARD) or any(
+            True for _ in store.db.quads_for_pattern(ox.NamedNode(str(term)), None, None, ONTOLOGY_GRAPH))
+
+    properties = sorted({p for _, p, _ in triples if not defined(p)})
+    classes = sorted({o for _, p, o in triples if p == RDF.type and isinstance(o, URIRef) and not defined(o)})
+    return ([f"[I040] {path}: the ontology defines no property {_short(p)}; its facts are added as written"
+             for p in properties]
+            + [f"[I041] {path}: the ontology defines no class {_short(c)}; its members are added as written"
+               for c in classes])
+
+
+def _short(iri) -> str:
+    return f"kg:{str(iri)[len(KG_NS):]}" if str(iri).startswith(KG_NS) else f"<{iri}>"
+
+
 def _is_entity(node: URIRef, triples: set, store) -> bool:
     if str(node).startswith(str(ID_NS) + "entity/"):
         return True
@@ -162,6 +192,7 @@ def _is_entity(node: URIRef, triples: set, store) -> bool:
 def _rdf_facts(text: str, fmt: str, path: Path) -> tuple[str, list[tuple]]:
     from rdflib import Dataset, Graph
 
+    _check_syntax(text, fmt, path)
     try:
         if fmt in ("trig", "nquads"):
             graph = Dataset()
@@ -177,6 +208,25 @@ def _rdf_facts(text: str, fmt: str, path: Path) -> tuple[str, list[tuple]]:
         out.append((triple, (offset, offset + len(line), line)))
         offset += len(line) + 1
     return "".join(line + "\n" for line, _ in lines), out
+
+
+OX_FORMATS = {"turtle": "TURTLE", "nt": "N_TRIPLES", "n3": "N3", "trig": "TRIG", "nquads": "N_QUADS"}
+
+
+def _check_syntax(text: str, fmt: str, path: Path) -> None:
+    """E104 in one line, with the line, column and what was expected (Oxigraph's parser says where; rdflib's
+    messages run over several lines and quote the rest of the file)."""
+    import pyoxigraph as ox
+
+    try:
+        for _ in ox.parse(text.encode("utf-8"), format=getattr(ox.RdfFormat, OX_FORMATS[fmt]),
+                          base_iri=path.resolve().as_uri()):
+            pass
+    except SyntaxError as error:
+        message = " ".join(str(error).split())
+        m = re.match(r"Parser error at line (\d+) between columns (\d+) and \d+: (.*?)(?: \(line \d+\))?$", message)
+        place = f"line {m.group(1)}, column {m.group(2)}: {m.group(3)}" if m else message
+        raise DataError(f"[E104] {path} is not valid {fmt}: {place}") from None
 
 
 # --- CSV ------------------------------------------------------------------------------------------------------------
@@ -226,18 +276,13 @@ def _rows(text: str, delimiter: str) -> Iterator[tuple[tuple[int, int, str], lis
 
 
 def _property(text: str) -> URIRef:
-    from kg.graph.store import PREFIXES
+    from kg.graph.query import typed_iri
 
     word = text.strip()
     if word.lower() in PROPERTY_WORDS:
         return PROPERTY_WORDS[word.lower()]
-    if word.startswith("<") and word.endswith(">"):
-        return URIRef(word[1:-1])
-    if re.match(r"^https?://", word):
-        return URIRef(word)
-    m = re.match(r"^(\w+):(\w+)$", word)
-    if m and m.group(1) in PREFIXES:
-        return URIRef(PREFIXES[m.group(1)] + m.group(2))
+    if typed_iri(word) is not None:
+        return URIRef(typed_iri(word))
     try:
         return KG[word]
     except (KeyError, AttributeError):
@@ -277,19 +322,11 @@ class _Resolver:
         self.declared[label] = cls
 
     def node(self, text: str) -> URIRef:
-        from kg.graph.store import PREFIXES
+        from kg.graph.query import _entities_labelled, typed_iri
 
         word = text.strip()
-        if word.startswith("<") and word.endswith(">"):
-            return URIRef(word[1:-1])
-        if re.match(r"^https?://\S+$", word):
-            return URIRef(word)
-        m = re.match(r"^(\w+):(\S+)$", word)
-        if m and m.group(1) == "id":
-            return ID_NS[m.group(2)]
-        if m and m.group(1) in PREFIXES:
-            return URIRef(PREFIXES[m.group(1)] + m.group(2))
-        from kg.graph.query import _entities_labelled
+        if typed_iri(word) is not None:
+            return URIRef(typed_iri(word))
 
         known = _entities_labelled(self.store, word)
         if len(known) > 1:

@@ -32,6 +32,12 @@ class NamedQuery:
         body = "\n".join(line for line in self.text.splitlines() if not line.lstrip().startswith("#"))
         return set(re.findall(r"[?$](\w+)", body))
 
+    @property
+    def required(self) -> list[str]:
+        """The parameters the query needs: those its ``# params:`` header names outside parentheses (``?entity
+        (optionally ?indicator)`` needs ?entity; ``(none; bind ?document for one)`` needs none)."""
+        return re.findall(r"[?$](\w+)", re.sub(r"\([^)]*\)", " ", self.params))
+
 
 def queries_dir() -> Path:
     from kg.paths import ontology_dir
@@ -64,7 +70,7 @@ def named_queries(folder: Path | None = None) -> dict[str, NamedQuery]:
 def get_named_query(name: str) -> NamedQuery:
     queries = named_queries()
     if name not in queries:
-        raise QueryError(f"[E021] no named query {name!r}; known: {', '.join(sorted(queries))} (kg query --list)")
+        raise QueryError(f"[E141] no named query {name!r}; known: {', '.join(sorted(queries))} (kg query --list)")
     return queries[name]
 
 
@@ -77,14 +83,12 @@ def parse_value(store, text: str):
     """
     import pyoxigraph as ox
 
-    from kg.graph.store import PREFIXES
     from kg.vocab import KG_NS
 
     value = text.strip()
-    if value.startswith("<") and value.endswith(">"):
-        return ox.NamedNode(value[1:-1]), None
-    if re.match(r"^https?://\S+$", value):
-        return ox.NamedNode(value), None
+    iri = typed_iri(value)
+    if iri is not None:
+        return ox.NamedNode(iri), None
     m = re.match(r'^"(.*)"(?:@([A-Za-z-]+)|\^\^(\S+))?$', value, re.S)
     if m:
         lexical, lang, datatype = m.groups()
@@ -94,9 +98,6 @@ def parse_value(store, text: str):
             dt, _ = parse_value(store, datatype)
             return ox.Literal(lexical, datatype=dt), None
         return ox.Literal(lexical), None
-    m = re.match(r"^([A-Za-z][\w-]*):(\w[\w.-]*)$", value)
-    if m and m.group(1) in PREFIXES:
-        return ox.NamedNode(PREFIXES[m.group(1)] + m.group(2)), None
     if re.match(r"^\w+$", value, re.A) and _is_kg_term(value):
         return ox.NamedNode(KG_NS + value), None
     entities = _entities_labelled(store, value)
@@ -111,6 +112,26 @@ def parse_value(store, text: str):
         return ox.Literal(value, datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#decimal")), None
     literal = ox.Literal(value) if value.isascii() else ox.Literal(value, language="zh")
     return literal, f"no entity is labelled {value!r}: bound as the literal {literal}"
+
+
+def typed_iri(text: str) -> str | None:
+    """The IRI a word a user typed names, or None: ``<http://…>`` or ``http://…`` as it is, ``id:entity/义乌市`` in
+    kg's id space, ``kg:City``, ``rdfs:label`` … with kg's prefixes. One reading for every place a user types a term
+    (``kg query --param``, curated fact files)."""
+    from kg.graph.store import PREFIXES
+    from kg.vocab import ID_NS
+
+    word = text.strip()
+    if word.startswith("<") and word.endswith(">"):
+        return word[1:-1]
+    if re.match(r"^https?://\S+$", word):
+        return word
+    m = re.match(r"^([A-Za-z][\w-]*):(\S+)$", word)
+    if m and m.group(1) == "id":
+        return str(ID_NS) + m.group(2)
+    if m and m.group(1) in PREFIXES and re.fullmatch(r"\w[\w.-]*", m.group(2)):
+        return PREFIXES[m.group(1)] + m.group(2)
+    return None
 
 
 def _is_kg_term(name: str) -> bool:
@@ -156,6 +177,11 @@ def bind_params(store, query: NamedQuery, params: dict[str, str]) -> tuple[dict,
     if unknown:
         raise QueryError(f"[E023] query {query.name!r} has no parameter {', '.join('?' + u for u in unknown)}; "
                          f"its parameters: {query.params or '(none)'}")
+    missing = [name for name in query.required if name not in params]
+    if missing:
+        raise QueryError(f"[E142] query {query.name!r} needs {', '.join('?' + m for m in missing)}: bind "
+                         f"{'them' if len(missing) > 1 else 'it'} (kg query --param {missing[0]}=VALUE; in Python "
+                         f"named_query({query.name!r}, {missing[0]}=VALUE)); its parameters: {query.params}")
     bindings, notes = {}, []
     for key, text in params.items():
         term, note = parse_value(store, text)
@@ -181,15 +207,9 @@ _NOT_CODE = re.compile("|".join([   # where the word SERVICE is not the keyword,
 _SERVICE = re.compile(r"SERVICE\s*(?:SILENT\s*)?(?:<(\d+)>)?", re.I)
 
 
-def refuse_service(sparql: str, allow: tuple[str, ...] = ()) -> None:
-    """Raise QueryError if the query calls a SERVICE whose IRI does not start with one of ``allow``.
-
-    Oxigraph answers ``SERVICE <url> {…}`` by fetching the URL, so without this any query could make kg a client of
-    another service (an internal one; a port scan). The word SERVICE anywhere but in a string, a comment, an IRI, a
-    variable or a local name counts, in any case and glued to what follows (Oxigraph runs ``SERVICESILENT<…>{…}``
-    and ``SERVICE:x{…}``); ``\\uXXXX`` escapes are read first. This errs on the side of refusing: a prefix named
-    ``service:`` is refused too. An allowed service must be named by its IRI in full (``<http://…>``).
-    """
+def _code(sparql: str) -> tuple[str, list[str]]:
+    """The query's keywords and punctuation as the parser reads them: ``\\uXXXX`` escapes read, strings, comments,
+    variables and local names blanked, each IRI as ``<its index>`` in the list of IRIs returned with it."""
     text = re.sub(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})",
                   lambda m: chr(min(int(m.group(1) or m.group(2), 16), 0x10FFFF)), sparql)
     iris: list[str] = []
@@ -200,7 +220,20 @@ def refuse_service(sparql: str, allow: tuple[str, ...] = ()) -> None:
             return f"<{len(iris) - 1}>"
         return " "
 
-    for m in _SERVICE.finditer(_NOT_CODE.sub(blank, text)):
+    return _NOT_CODE.sub(blank, text), iris
+
+
+def refuse_service(sparql: str, allow: tuple[str, ...] = ()) -> None:
+    """Raise QueryError if the query calls a SERVICE whose IRI does not start with one of ``allow``.
+
+    Oxigraph answers ``SERVICE <url> {…}`` by fetching the URL, so without this any query could make kg a client of
+    another service (an internal one; a port scan). The word SERVICE anywhere but in a string, a comment, an IRI, a
+    variable or a local name counts, in any case and glued to what follows (Oxigraph runs ``SERVICESILENT<…>{…}``
+    and ``SERVICE:x{…}``); ``\\uXXXX`` escapes are read first. This errs on the side of refusing: a prefix named
+    ``service:`` is refused too. An allowed service must be named by its IRI in full (``<http://…>``).
+    """
+    code, iris = _code(sparql)
+    for m in _SERVICE.finditer(code):
         target = iris[int(m.group(1))] if m.group(1) else None
         if not (target and any(target.startswith(prefix) for prefix in allow)):
             named = f"<{target}>" if target else "a service named by a variable or a prefixed name"
@@ -209,32 +242,87 @@ def refuse_service(sparql: str, allow: tuple[str, ...] = ()) -> None:
                              f"--allow-service URL_PREFIX and name the service in full, SERVICE <URL>")
 
 
-def run_query(folder: Path, sparql: str, bindings: dict | None = None, *,
-              store=None, allow_service: tuple[str, ...] = ()) -> tuple[list[str], list[list[str]]]:
-    """Run SPARQL over the graph in ``folder`` (the ontology included) and return (header, rows of plain strings).
+def execute(store, sparql: str, bindings: dict | None = None, *, allow_service: tuple[str, ...] = ()):
+    """Run SPARQL over the merged view and the ontology, with ``bindings`` in force: pyoxigraph's answer.
 
-    A query that calls a SERVICE whose IRI starts with none of ``allow_service`` is refused (``refuse_service``).
+    The one place a query meets the database, for the command line and the Python API alike: SERVICE is refused
+    unless allowed (``refuse_service``); an update, an unknown prefix and a syntax error fail with what and where.
     """
-    from kg.graph.store import GraphStore
-
     refuse_service(sparql, allow_service)
-    store = store or GraphStore.open_existing(folder)
     try:
-        result = store.query(sparql, bindings, with_ontology=True)
+        return store.query(sparql, bindings, with_ontology=True)
     except SyntaxError as error:
-        raise QueryError(f"[E020] SPARQL syntax error: {error}") from None
+        raise _syntax_error(sparql, str(error)) from None
     except RuntimeError as error:   # e.g. a bound variable the query does not project
         raise QueryError(f"[E024] cannot run the query: {error}"
-                             + ("; a bound parameter must be a projected variable (SELECT ?it … or SELECT *)"
-                                if "projection" in str(error) else "")) from None
+                         + ("; a bound parameter must be a projected variable (SELECT ?it … or SELECT *)"
+                            if "projection" in str(error) else "")) from None
+
+
+UPDATE = re.compile(r"\s*(?:(?:PREFIX\s*[\w.-]*\s*|BASE\s*)<\d+>\s*)*(INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD|WITH)\b",
+                    re.I)
+
+
+def _syntax_error(sparql: str, message: str) -> QueryError:
+    """Oxigraph's ``error at 3:11: expected one of …`` as one line: an update is told queries are read-only, an
+    undeclared prefix is named, anything else gets its line, column, what was expected and the text there."""
+    update = UPDATE.match(_code(sparql)[0])
+    if update:
+        return QueryError(f"[E143] queries are read-only: this is a SPARQL update ({update.group(1).upper()}); "
+                          f"change a graph with kg build, kg add-facts or kg remove")
+    m = re.match(r"error at (\d+):(\d+): (.*)", message, re.S)
+    if not m:
+        return QueryError(f"[E140] SPARQL syntax error: {' '.join(message.split())}")
+    line, column = int(m.group(1)), int(m.group(2))
+    text = (sparql.splitlines() or [""])[min(line, len(sparql.splitlines() or [""])) - 1]
+    if "Prefix not found" in m.group(3):
+        names = re.findall(r"(?<![\w<:/#?$])([A-Za-z][\w.-]*)?:(?!//)", text[:column])
+        name = f"{names[-1]}:" if names else "in a prefixed name"
+        return QueryError(f"[E144] unknown prefix {name} (line {line}, column {column}); declared without PREFIX: "
+                          f"{', '.join(sorted(_prefixes()))}; add PREFIX {name.rstrip(':') if names else 'p'}: <IRI>")
+    expected = re.findall(r'"[^"]*"|\w+', re.sub(r"\[[^\]]*\]", "", m.group(3)).removeprefix("expected one of ")
+                          .removeprefix("expected "))
+    near = text[max(column - 16, 0):column + 8].strip()
+    said = (("one of " if len(expected) > 1 else "") + ", ".join(expected[:8]) + (", …" if len(expected) > 8 else "")
+            if expected else "a name")
+    return QueryError(f"[E140] SPARQL syntax error (line {line}, column {column}): expected {said} (near {near!r})")
+
+
+def _prefixes() -> dict[str, str]:
+    from kg.graph.store import PREFIXES
+
+    return PREFIXES
+
+
+def run_query(folder: Path, sparql: str, bindings: dict | None = None, *,
+              store=None, allow_service: tuple[str, ...] = ()) -> tuple[list[str], list[list[str]]]:
+    """Run SPARQL over the graph in ``folder`` (the ontology included) and return (header, rows of ``Value``: the
+    text of each term, with the term itself in ``.term`` for typed output). See ``execute``."""
+    from kg.graph.store import GraphStore
+
+    store = store or GraphStore.open_existing(folder)
+    result = execute(store, sparql, bindings, allow_service=allow_service)
     if isinstance(result, bool) or type(result).__name__ == "QueryBoolean":
-        return ["ask"], [[str(bool(result)).lower()]]
+        return ASK_HEADER, [[Value(str(bool(result)).lower(), bool(result))]]
     if hasattr(result, "variables"):
         header = [v.value for v in result.variables]
         rows = [[_plain(solution[v]) for v in result.variables] for solution in result]
         return header, rows
     rows = [[_plain(t.subject), _plain(t.predicate), _plain(t.object)] for t in result]
     return ["subject", "predicate", "object"], rows
+
+
+ASK_HEADER = ["ask"]
+
+
+class Value(str):
+    """A cell of an answer: the text of an RDF term, which it stays for tables and CSV, and the term itself in
+    ``term`` (None when unbound; a bool for an ASK answer) for output that keeps types (SPARQL JSON results)."""
+
+    def __new__(cls, text: str, term=None):
+        value = super().__new__(cls, text)
+        value.term = term
+        return value
 
 
 def run_named(folder: Path, name: str, params: dict[str, str] | None = None, *, store=None,
@@ -273,8 +361,8 @@ def _uncommented(text: str) -> str:
     return "\n".join(line.split("#", 1)[0] for line in text.splitlines())
 
 
-def _plain(term) -> str:
-    return "" if term is None else term.value
+def _plain(term) -> Value:
+    return Value("" if term is None else term.value, term)
 
 
 def shorten(value: str) -> str:
@@ -292,17 +380,63 @@ def shorten(value: str) -> str:
     return value
 
 
-def format_table(header: list[str], rows: list[list[str]]) -> str:
-    """Rows as an aligned table (IRIs shortened, CJK characters counted as two columns)."""
-    import unicodedata
-
-    rows = [[shorten(c) for c in r] for r in rows]
-
-    def width(text: str) -> int:
-        return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-    widths = [max([width(h)] + [width(r[i]) for r in rows]) for i, h in enumerate(header)]
-    line = lambda cells: "  ".join(c + " " * (w - width(c)) for c, w in zip(cells, widths)).rstrip()
+def format_table(header: list[str], rows: list[list[str]], *, cell_width: int | None = None) -> str:
+    """Rows as an aligned table (IRIs shortened, CJK characters counted as two columns); with ``cell_width``, a
+    longer cell is cut to that many columns and ends with … (the full values: CSV, TSV or JSON)."""
+    rows = [[_cut(" ".join(shorten(c).split()), cell_width) for c in r] for r in rows]
+    widths = [max([_width(h)] + [_width(r[i]) for r in rows]) for i, h in enumerate(header)]
+    line = lambda cells: "  ".join(c + " " * (w - _width(c)) for c, w in zip(cells, widths)).rstrip()
     out = [line(header), line(["-" * w for w in widths])] + [line(r) for r in rows]
     out.append(f"({len(rows)} rows)")
     return "\n".join(out)
+
+
+def _width(text: str) -> int:
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _cut(text: str, width: int | None) -> str:
+    if width is None or _width(text) <= width:
+        return text
+    out = ""
+    for ch in text:
+        if _width(out + ch) > width - 1:
+            break
+        out += ch
+    return out + "…"
+
+
+def format_tsv(header: list[str], rows: list[list[str]]) -> str:
+    """Tab-separated rows with full values; a tab, newline or backslash in a value is written \\t, \\n, \\\\."""
+    escape = lambda c: str(c).replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+    return "".join("\t".join(map(escape, r)) + "\n" for r in [header, *rows])
+
+
+def sparql_json(header: list[str], rows: list[list[str]]) -> dict:
+    """The answer in the SPARQL 1.1 Query Results JSON Format: IRIs as ``uri``, literals with their datatype or
+    language, blank nodes as ``bnode``, unbound variables left out; an ASK answer as ``boolean``. A cell without a
+    term (a plain string) is a literal."""
+    if header == ASK_HEADER and len(rows) == 1 and isinstance(getattr(rows[0][0], "term", None), bool):
+        return {"head": {}, "boolean": rows[0][0].term}
+    return {"head": {"vars": list(header)},
+            "results": {"bindings": [{name: _json_term(cell) for name, cell in zip(header, row)
+                                      if not (isinstance(cell, Value) and cell.term is None)} for row in rows]}}
+
+
+def _json_term(cell) -> dict:
+    import pyoxigraph as ox
+
+    term = getattr(cell, "term", None)
+    if isinstance(term, ox.NamedNode):
+        return {"type": "uri", "value": term.value}
+    if isinstance(term, ox.BlankNode):
+        return {"type": "bnode", "value": term.value}
+    out = {"type": "literal", "value": str(cell)}
+    if isinstance(term, ox.Literal):
+        if term.language:
+            out["xml:lang"] = term.language
+        elif term.datatype.value != "http://www.w3.org/2001/XMLSchema#string":
+            out["datatype"] = term.datatype.value
+    return out

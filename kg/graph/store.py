@@ -21,7 +21,7 @@ import pyoxigraph as ox
 from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SDO, SKOS, XSD
 
-from kg.errors import KGError
+from kg.errors import KGError, NoGraph, no_graph  # noqa: F401 (NoGraph: kg.graph.store.NoGraph)
 from kg.graph.rdf import GRAPH_PREFIX, doc_iri, graph_iri
 from kg.vocab import ID_NS, KG, KG_NS
 
@@ -42,10 +42,6 @@ REMOVED_GRAPH = ox.NamedNode(str(ID_NS) + "removed")
 
 
 class StoreBusy(KGError):
-    pass
-
-
-class NoGraph(KGError):
     pass
 
 
@@ -155,8 +151,7 @@ class GraphStore:
         undefined while another process writes, whereas the lock turns a running build into a clear E081."""
         folder = Path(folder)
         if not (folder / "store" / "CURRENT").is_file():
-            raise NoGraph(f"[E080] no graph in {folder}: build one first with "
-                          f"{hint or f'`kg build ARTICLES --out {folder}`'}")
+            raise no_graph(folder, hint)
         return cls(folder)
 
     @property
@@ -339,7 +334,7 @@ class GraphStore:
     def export(self, path: Path, fmt: str = "ttl") -> int:
         """Write the graph whole or not at all: to a temporary file first, then renamed into place."""
         if fmt not in FORMATS:
-            raise KGError(f"[E083] unknown RDF format {fmt!r}; known: {', '.join(FORMATS)}")
+            raise KGError(f"[E083] unknown export format {fmt!r}; known: {', '.join(FORMATS)}")
         tmp = Path(str(path) + ".tmp")
         with open(tmp, "wb") as out:
             count = self._write(out, fmt)
@@ -348,12 +343,17 @@ class GraphStore:
 
     def _write(self, out, fmt: str) -> int:
         if fmt not in FORMATS:
-            raise KGError(f"[E083] unknown RDF format {fmt!r}; known: {', '.join(FORMATS)}")
+            raise KGError(f"[E083] unknown export format {fmt!r}; known: {', '.join(FORMATS)}")
         if fmt in QUAD_FORMATS:
             data = self.quads()
             count = len(data)
         else:   # straight from the parser to the serializer: no Python list of a million triples
             count, data = self._sorted_merged()
+        if fmt == "jsonld":
+            expanded = io.BytesIO()
+            ox.serialize(data, expanded, format=FORMATS[fmt])
+            out.write(with_context(expanded.getvalue()))
+            return count
         prefixes = PREFIXES if fmt in ("ttl", "trig") else None
         ox.serialize(data, out, format=FORMATS[fmt], prefixes=prefixes)
         return count
@@ -394,6 +394,34 @@ class GraphStore:
         if self._db is not None:
             self.db.flush()
             self._db = None
+
+
+def with_context(expanded: bytes) -> bytes:
+    """Oxigraph's expanded JSON-LD as a document with an ``@context`` of kg's prefixes (and ``id`` for kg's
+    entities, documents and evidence), its IRIs written as compact IRIs (``kg:departsFrom``, ``id:entity/义乌市``):
+    the same triples, readable, and what a JSON-LD processor expands back. Keys keep Oxigraph's order, so the same
+    graph gives the same bytes."""
+    import json
+
+    context = {**PREFIXES, "id": str(ID_NS)}
+    by_length = sorted(context.items(), key=lambda item: -len(item[1]))
+
+    def compact(iri: str) -> str:
+        for prefix, ns in by_length:
+            if iri.startswith(ns) and len(iri) > len(ns) and not iri[len(ns):].startswith("//"):
+                return f"{prefix}:{iri[len(ns):]}"
+        return iri
+
+    def node(value):
+        if isinstance(value, list):
+            return [node(v) for v in value]
+        if not isinstance(value, dict):
+            return value
+        return {(key if key.startswith("@") else compact(key)):
+                (compact(v) if key in ("@id", "@type") and isinstance(v, str) else node(v)) for key, v in value.items()}
+
+    document = {"@context": context, "@graph": node(json.loads(expanded))}
+    return json.dumps(document, ensure_ascii=False, indent=1).encode("utf-8") + b"\n"
 
 
 def _removal(graph: ox.NamedNode, note: bool) -> str:
