@@ -10,6 +10,7 @@ gazetteer's key and class, and a short form the document declares (以下简称�
 """
 from __future__ import annotations
 
+import bisect
 import itertools
 import re
 from pathlib import Path
@@ -66,7 +67,8 @@ class EntityFinder:
         edges = set(starts) | set(ends)
         # a match that begins inside one word and ends inside another is not a name (资兴 in 投资|兴业)
         found = [(m.start, m.end, m.entity.cls, m.entity.key, GAZETTEER)
-                 for m in self.gazetteer.find(folded) if m.start in edges or m.end in edges]
+                 for m in self.gazetteer.find(folded) if (m.start in edges or m.end in edges)
+                 and not self._short_inside_words(m.start, m.end, starts, ends, folded)]
         doc = _split(doc, [edge for start, end, *_ in found for edge in (start, end)], edges)
         if self.patterns:
             places, countries = {}, set()
@@ -87,6 +89,20 @@ class EntityFinder:
         doc.ents = _spans(doc, chosen)
         doc.spans[INNER] = _spans(doc, inner)
         return doc
+
+    def _short_inside_words(self, start: int, end: int, starts: list[int], ends: list[int], text: str) -> bool:
+        """A two-character name read inside ordinary words: it opens with a function word and cuts the next word
+        (和|政企 holds 和政), or it sits in one word with two or more characters beside it (锦绣江山 holds 江山).
+        义乌市 and 赴义乌, one character beside the name, and 起义|乌 may be the segmenter's error, not a word."""
+        if end - start != 2:
+            return False
+        i = bisect.bisect_right(starts, start) - 1          # the token holding the first character
+        if i < 0:
+            return False
+        if ends[i] < end:                                   # the name runs into the next token
+            stop = self.patterns.stop_words if self.patterns else frozenset()
+            return starts[i] == start and text[start:ends[i]] in stop and ends[i + 1] > end
+        return start - starts[i] >= 2 or ends[i] - end >= 2
 
     def _resolve(self, text: str, cls: str) -> tuple[str, str]:
         """(class, key) of a rule-found name: the gazetteer's when it knows the name, else the name's own."""
