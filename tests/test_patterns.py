@@ -94,11 +94,18 @@ MUST_MATCH = [
     ("用户可通过潮新闻客户端观看直播。", "潮新闻客户端", "Organization"),
     # persons: a transliterated name with a middle dot, a surname before a place name, verbs and titles after
     ("西班牙客商玛丽亚·冈萨雷斯说，她很满意。", "玛丽亚·冈萨雷斯", "Person"),
+    ("客商玛丽亚·冈萨雷斯来到义乌。", "玛丽亚·冈萨雷斯", "Person"),
     ("张德国表示，企业将继续扩大出口。", "张德国", "Person"),
     ("王建华宣读了表彰决定。", "王建华", "Person"),
     ("习近平总书记强调，要扩大高水平开放。", "习近平", "Person"),
     ("（记者 王明）宁波海关近日发布数据。", "王明", "Person"),
     ("（记者 王明）宁波海关近日发布数据。", "宁波海关", "GovernmentBody"),
+    # media by their heads; border inspection stations; zones and facilities of inland ports
+    ("据《四川日报》报道，货运量继续增长。", "四川日报", "Organization"),
+    ("阿拉山口出入境边防检查站加强了管理。", "阿拉山口出入境边防检查站", "GovernmentBody"),
+    ("宁波市公安局北仑分局破获一起走私案。", "宁波市公安局北仑分局", "GovernmentBody"),
+    ("西安国际港务区内的企业不断增加。", "西安国际港务区", "Zone"),
+    ("成都国际铁路港吞吐量创新高。", "成都国际铁路港", "Facility"),
     # product categories of the customs tables (gazetteer)
     ("今年汽车和钢材出口增长较快。", "汽车", "Industry"),
     ("今年汽车和钢材出口增长较快。", "钢材", "Industry"),
@@ -150,6 +157,12 @@ MUST_NOT_MATCH = [
     # three stops are a list, not one route between two places
     ("义乌—西安—阿拉木图线路开通。", "义乌—西安"),
     ("义乌—西安—阿拉木图线路开通。", "西安—阿拉木图"),
+    # a count of countries or a run of descriptions before 集团 is no company
+    ("二十国集团领导人峰会开幕。", "国集团"),
+    ("打造现代化国际化大型企业集团。", "现代化国际化大型企业集团"),
+    # a street named after a person is no person; a verb before 改革 makes no policy
+    ("集会在圣雄·甘地路举行。", "圣雄·甘地路"),
+    ("这是当前关系改革、发展的大事。", "关系改革"),
     # a two-character place name read inside ordinary words
     ("这里是一片锦绣江山。", "江山"),
     ("当地政府和政企联动部门共同发力。", "和政"),
@@ -166,6 +179,8 @@ def test_must_not_match(nlp, text, name):
     ("欧阳青", False, True),
     ("阿米尔", True, True),
     ("阿米尔", False, False),    # a transliterated name needs a cue before it
+    ("玛丽亚·冈萨雷斯", False, True),   # unless a middle dot joins its parts
+    ("圣雄·甘地路", False, False),     # a street named after a person
     ("方面", False, False),       # a surname character starting an ordinary word
     ("表示", True, False),
 ])

@@ -83,6 +83,7 @@ class EntityFinder:
                     continue
                 found.append((c.start, c.end, *self._resolve(text_of(doc)[c.start:c.end], c.cls), RULE))
         found += self._declared_short_forms(text_of(doc), found)
+        found = _bodies_of_countries(text_of(doc), found)
         chosen = _same_company(text_of(doc), _longest_first(found))
         inner = _opening_towns(found, chosen)
         doc = _split(doc, [edge for start, end, *_ in chosen + inner for edge in (start, end)])
@@ -122,6 +123,22 @@ class EntityFinder:
             for m in re.finditer(re.escape(short), text):
                 extra.append((m.start(), m.end(), owner[2], owner[3], RULE))
         return extra
+
+
+def _bodies_of_countries(text: str, found: list[tuple]) -> list[tuple]:
+    """A ministry written after a country is that country's (泰国外交部 is not China's 外交部): the two make one
+    name. A ministry's name followed by 长 is a minister's title (财政部长), not the ministry."""
+    countries = {end: start for start, end, cls, *_ in found if cls == "Country"}
+    out = []
+    for f in found:
+        start, end, cls, key, source = f
+        if cls == "GovernmentBody" and source == GAZETTEER and text[end:end + 1] == "长" and text[end - 1] in "部局厅署":
+            continue
+        if cls == "GovernmentBody" and source == GAZETTEER and start in countries and text[end - 1] in "部局署院":
+            whole = text[countries[start]:end]
+            out.append((countries[start], end, cls, canonical_key(whole, cls), RULE))
+        out.append(f)
+    return out
 
 
 def _split(doc: Doc, offsets: list[int], edges: set[int] | None = None) -> Doc:

@@ -380,9 +380,6 @@ class HeadPatterns:
             elif (w in p.surnames and i + 2 < len(doc) and not doc[i].whitespace_ and 1 <= len(doc[i + 1]) <= 2
                   and self.looks_like_name(w + doc[i + 1].text, strong=False) and self._cue_after(doc, i + 2)):
                 yield w + doc[i + 1].text, "person:after"
-            # a transliterated name whose parts a middle dot joins (玛丽亚·冈萨雷斯), a cue or not
-            if _DOTTED_NAME.fullmatch(w):
-                yield w, "person:dotted"
         # dateline credits: …电 (A B) / …讯 (记者 A)
         for m in re.finditer(r"[电讯]\s?[(（]([^()（）\n]{2,30})[)）]", text):
             for name in re.split(r"[\s、，,]+", m.group(1)):
@@ -415,8 +412,12 @@ class HeadPatterns:
         return tuple(self.persons.after) + tuple(self.stop_words)
 
     def looks_like_name(self, w: str, *, strong: bool) -> bool:
-        """A Chinese name (surname + one or two characters) or, after a strong cue, a transliterated one."""
+        """A Chinese name (surname + one or two characters), a dotted transliterated one (玛丽亚·冈萨雷斯) or, after a
+        strong cue, an undotted transliterated one."""
         p = self.persons
+        if _DOTTED_NAME.fullmatch(w):
+            # a transliterated name whose parts a middle dot joins (玛丽亚·冈萨雷斯), not a street (圣雄·甘地路)
+            return w[-1] not in _NOT_NAME_ENDS
         if not 2 <= len(w) <= 4 or not all(is_han(c) for c in w) or w in p.not_names or w in self.stop_words:
             return False
         if w[:2] in p.compound_surnames and len(w) in (3, 4):
@@ -428,6 +429,7 @@ class HeadPatterns:
 
 _SCOPES = ("全国", "全省")
 _DOTTED_NAME = re.compile(r"[\u4e00-\u9fff]{1,6}(?:[·•・‧][\u4e00-\u9fff]{1,6})+")
+_NOT_NAME_ENDS = "路街道桥港站城镇村省市县区州"   # 圣雄·甘地路 is a street
 _PLACE_LEVELS = "省市县区州旗镇乡"
 _PAIR_DASHES = "—–－-～~"
 _PAIR_JOIN = re.compile(r"[—–－\-～~]{1,2}")
