@@ -90,6 +90,9 @@ MUST_MATCH = [
     ("当地启动“品牌出海行动”，扩大出口。", "“品牌出海行动”", "Policy"),
     ("中巴经济走廊建设进入新阶段。", "中巴经济走廊", "Policy"),
     ("长江经济带建设取得新进展。", "长江经济带", "Policy"),
+    # a “quoted” policy before 模式 is named by the quoted words
+    ("企业采用“保税+展示”模式经营。", "“保税+展示”", "Policy"),
+    ("港口推广海铁联运“船边直装”模式。", "“船边直装”", "Policy"),
     # news apps
     ("用户可通过潮新闻客户端观看直播。", "潮新闻客户端", "Organization"),
     # persons: a transliterated name with a middle dot, a surname before a place name, verbs and titles after
@@ -160,6 +163,8 @@ MUST_NOT_MATCH = [
     # a count of countries or a run of descriptions before 集团 is no company
     ("二十国集团领导人峰会开幕。", "国集团"),
     ("打造现代化国际化大型企业集团。", "现代化国际化大型企业集团"),
+    # 模式 after a description is no policy
+    ("这是一种新的发展模式。", "新的发展模式"),
     # a street named after a person is no person; a verb before 改革 makes no policy
     ("集会在圣雄·甘地路举行。", "圣雄·甘地路"),
     ("这是当前关系改革、发展的大事。", "关系改革"),

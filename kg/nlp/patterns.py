@@ -257,6 +257,11 @@ class HeadPatterns:
             start = ends_of_places[start]
         inner = text[start:h]
         if klass != "Industry":
+            opener = OPENERS.get(inner[-1:], "")
+            if opener and opener in inner and text[h:e] in self.quoted_names_head:
+                # “前店后仓”模式, 海铁联运“抵港直装”模式: the quoted words name the policy
+                quote_start = start + inner.rindex(opener)
+                return (quote_start, h) if h - quote_start >= 4 else None
             return (start, e) if inner and inner not in self.generic else None
         if len(inner) < 2 or inner in self.generic:
             return None
