@@ -107,6 +107,7 @@ MUST_MATCH = [
     ("据《四川日报》报道，货运量继续增长。", "四川日报", "Organization"),
     ("阿拉山口出入境边防检查站加强了管理。", "阿拉山口出入境边防检查站", "GovernmentBody"),
     ("宁波市公安局北仑分局破获一起走私案。", "宁波市公安局北仑分局", "GovernmentBody"),
+    ("全国人大常委会审议了这部法律。", "全国人大常委会", "GovernmentBody"),
     ("西安国际港务区内的企业不断增加。", "西安国际港务区", "Zone"),
     ("成都国际铁路港吞吐量创新高。", "成都国际铁路港", "Facility"),
     # product categories of the customs tables (gazetteer)
