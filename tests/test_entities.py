@@ -117,3 +117,29 @@ def test_abridged_office_name_is_the_same_entity(nlp):
     doc = nlp("丽水市莲都区农业农村和水利局发布通知。莲都区农水局表示将加快推进。")
     keys = {e.text: e.kb_id_ for e in doc.ents}
     assert keys["莲都区农水局"] == keys["丽水市莲都区农业农村和水利局"]
+
+
+@pytest.mark.parametrize("text, name, cls", [
+    # a ministry written after a country is that country's
+    ("泰国外交部昨天发表声明。", "泰国外交部", "GovernmentBody"),
+    ("日本财政部公布了数据。", "日本财政部", "GovernmentBody"),
+])
+def test_a_ministry_after_its_country_is_one_name(nlp, text, name, cls):
+    assert (name, cls) in {(e.text, e.label_) for e in nlp(text).ents}
+
+
+@pytest.mark.parametrize("text, name", [
+    ("财政部长发表了讲话。", "财政部"),          # a minister's title, not the ministry
+    ("这里是一片锦绣江山。", "江山"),            # a county's short form inside ordinary words
+    ("当地政府和政企联动部门共同发力。", "和政"),
+])
+def test_names_inside_other_words_are_not_mentions(nlp, text, name):
+    assert name not in {e.text for e in nlp(text).ents}
+
+
+@pytest.mark.parametrize("text, name", [
+    ("兰溪承接起义乌商品集散。", "义乌"),         # the segmenter's 起义 does not hide the city
+    ("江山市和义乌市签约。", "江山市"),
+])
+def test_short_names_the_segmenter_cut_are_kept(nlp, text, name):
+    assert name in {e.text for e in nlp(text).ents}

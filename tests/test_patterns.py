@@ -71,6 +71,48 @@ MUST_MATCH = [
     ("当地推进文化强市“书香工程”。", "文化强市“书香工程”", "Policy"),
     ("两地合作实施“山海协作工程”。", "“山海协作工程”", "Policy"),
     ("丽水“山海协作工程”成效明显。", "“山海协作工程”", "Policy"),       # without the place before it
+    # government bodies in their short forms, Chinese and foreign, named by the place they govern
+    ("陕西省政府与企业签署合作协议。", "陕西省政府", "GovernmentBody"),
+    ("代表团拜会了明斯克市政府。", "明斯克市政府", "GovernmentBody"),
+    ("成都市委召开常委会议。", "成都市委", "GovernmentBody"),
+    ("青白江区政府负责人介绍了情况。", "青白江区政府", "GovernmentBody"),
+    ("国务院新闻办举行发布会。", "国务院新闻办", "GovernmentBody"),
+    ("自贸区管委会出台了新举措。", "自贸区管委会", "GovernmentBody"),
+    # routes: two places joined by a dash, quoted or not, with a route head or alone; rail lines
+    ("“青岛—明斯克”班列今天首发。", "“青岛—明斯克”班列", "Route"),
+    ("苏州—华沙班列已常态化运行。", "苏州—华沙班列", "Route"),
+    ("苏州—华沙的货运量不断增长。", "苏州—华沙", "Route"),
+    ("“成都－罗兹”已开行上千列。", "“成都－罗兹”", "Route"),
+    ("“西安～杜伊斯堡”线路运力提升。", "“西安～杜伊斯堡”", "Route"),
+    ("记者从陇海线沿线获悉，运力提升。", "陇海线", "Route"),
+    # policies: document titles without 《》, quoted programmes, strategy areas
+    ("中国（陕西）自由贸易试验区总体方案明确了任务。", "中国（陕西）自由贸易试验区总体方案", "Policy"),
+    ("当地启动“品牌出海行动”，扩大出口。", "“品牌出海行动”", "Policy"),
+    ("中巴经济走廊建设进入新阶段。", "中巴经济走廊", "Policy"),
+    ("长江经济带建设取得新进展。", "长江经济带", "Policy"),
+    # a “quoted” policy before 模式 is named by the quoted words
+    ("企业采用“保税+展示”模式经营。", "“保税+展示”", "Policy"),
+    ("港口推广海铁联运“船边直装”模式。", "“船边直装”", "Policy"),
+    # news apps
+    ("用户可通过潮新闻客户端观看直播。", "潮新闻客户端", "Organization"),
+    # persons: a transliterated name with a middle dot, a surname before a place name, verbs and titles after
+    ("西班牙客商玛丽亚·冈萨雷斯说，她很满意。", "玛丽亚·冈萨雷斯", "Person"),
+    ("客商玛丽亚·冈萨雷斯来到义乌。", "玛丽亚·冈萨雷斯", "Person"),
+    ("张德国表示，企业将继续扩大出口。", "张德国", "Person"),
+    ("王建华宣读了表彰决定。", "王建华", "Person"),
+    ("习近平总书记强调，要扩大高水平开放。", "习近平", "Person"),
+    ("（记者 王明）宁波海关近日发布数据。", "王明", "Person"),
+    ("（记者 王明）宁波海关近日发布数据。", "宁波海关", "GovernmentBody"),
+    # media by their heads; border inspection stations; zones and facilities of inland ports
+    ("据《四川日报》报道，货运量继续增长。", "四川日报", "Organization"),
+    ("阿拉山口出入境边防检查站加强了管理。", "阿拉山口出入境边防检查站", "GovernmentBody"),
+    ("宁波市公安局北仑分局破获一起走私案。", "宁波市公安局北仑分局", "GovernmentBody"),
+    ("全国人大常委会审议了这部法律。", "全国人大常委会", "GovernmentBody"),
+    ("西安国际港务区内的企业不断增加。", "西安国际港务区", "Zone"),
+    ("成都国际铁路港吞吐量创新高。", "成都国际铁路港", "Facility"),
+    # product categories of the customs tables (gazetteer)
+    ("今年汽车和钢材出口增长较快。", "汽车", "Industry"),
+    ("今年汽车和钢材出口增长较快。", "钢材", "Industry"),
 ]
 
 
@@ -110,6 +152,26 @@ MUST_NOT_MATCH = [
     ("全国十大优秀综试区名单公布。", "优秀综试区"),
     ("永康是有名的五金之乡。", "五金之乡"),                   # a hometown of a trade is no town
     ("很多青年回到家乡创业，城镇就业稳定。", "城镇"),
+    # a government needs its place; an ordinary word ending in 线 is no rail line
+    ("政企联动政府部门共同发力。", "联动政府"),
+    ("当地政府高度重视。", "地政府"),
+    ("市政府召开常务会议。", "市政府"),
+    ("这条生产线已经投产。", "生产线"),
+    ("这是一道独特的风景线。", "风景线"),
+    # three stops are a list, not one route between two places
+    ("义乌—西安—阿拉木图线路开通。", "义乌—西安"),
+    ("义乌—西安—阿拉木图线路开通。", "西安—阿拉木图"),
+    # a count of countries or a run of descriptions before 集团 is no company
+    ("二十国集团领导人峰会开幕。", "国集团"),
+    ("打造现代化国际化大型企业集团。", "现代化国际化大型企业集团"),
+    # 模式 after a description is no policy
+    ("这是一种新的发展模式。", "新的发展模式"),
+    # a street named after a person is no person; a verb before 改革 makes no policy
+    ("集会在圣雄·甘地路举行。", "圣雄·甘地路"),
+    ("这是当前关系改革、发展的大事。", "关系改革"),
+    # a two-character place name read inside ordinary words
+    ("这里是一片锦绣江山。", "江山"),
+    ("当地政府和政企联动部门共同发力。", "和政"),
 ]
 
 
@@ -123,6 +185,8 @@ def test_must_not_match(nlp, text, name):
     ("欧阳青", False, True),
     ("阿米尔", True, True),
     ("阿米尔", False, False),    # a transliterated name needs a cue before it
+    ("玛丽亚·冈萨雷斯", False, True),   # unless a middle dot joins its parts
+    ("圣雄·甘地路", False, False),     # a street named after a person
     ("方面", False, False),       # a surname character starting an ordinary word
     ("表示", True, False),
 ])

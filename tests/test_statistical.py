@@ -156,6 +156,10 @@ def vocab():
     (["义乌", "市委", "报道组"], (0, 2, "City"), [(2, 4, "ORG"), (4, 7, "ORG")], [("义乌", "City")]),
     (["义乌", "海关", "办公室"], (0, 4, "GovernmentBody"), [(4, 7, "ORG")], [("义乌海关", "GovernmentBody")]),
     (["义乌", "恒达", "公司"], (0, 2, "City"), [(2, 6, "ORG")], [("义乌", "City"), ("恒达公司", "Company")]),
+    # a person the rules cut at two characters and the model reads one longer is the model's; by one only, a person
+    (["王明", "华", "说"], (0, 2, "Person"), [(0, 3, "PER")], [("王明华", "Person")]),
+    (["王明", "华表", "说"], (0, 2, "Person"), [(0, 4, "PER")], [("王明", "Person")]),
+    (["义乌", "华", "说"], (0, 2, "City"), [(0, 3, "PER")], [("义乌", "City")]),
 ])
 def test_merge(vocab, words, rule, model, expected):
     doc = Doc(vocab, words=words, spaces=[False] * len(words))
@@ -169,6 +173,8 @@ def test_merge(vocab, words, rule, model, expected):
 
 
 @pytest.mark.parametrize("label, text, cls", [
+    ("ORG", "十五大", "Event"),          # a party congress by its number
+    ("ORG", "党的二十大", "Event"),
     ("PER", "王小明", "Person"),
     ("LOC", "卡拉干达", "Place"),
     ("LOC", "梅山港", "Facility"),
@@ -212,3 +218,13 @@ def test_score_lines_scores_kg_ner_records_on_the_development_slice(tmp_path):
     (tmp_path / "short.jsonl").write_text(json.dumps(records[0], ensure_ascii=False) + "\n", encoding="utf-8")
     failed = subprocess.run([*run, str(tmp_path / "short.jsonl")], capture_output=True, text=True)
     assert failed.returncode != 0 and "do not match" in failed.stderr
+
+
+@pytest.mark.parametrize("text, start, end, expected", [
+    ("王明宣读了表彰决定。", 0, 3, 2),       # 宣读 follows the name
+    ("李强作报告。", 0, 3, 2),               # 作报告
+    ("王明华说，订单增加。", 0, 3, 3),       # 说 is one character: a three-character name stays
+    ("王明华宣读了决定。", 0, 3, 3),
+])
+def test_a_model_person_running_into_a_cue_word_is_cut(nlp, text, start, end, expected):
+    assert nlp.get_pipe("kg_statistical_ner")._trim_cue(text, start, end) == expected

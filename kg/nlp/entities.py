@@ -10,6 +10,7 @@ gazetteer's key and class, and a short form the document declares (以下简称�
 """
 from __future__ import annotations
 
+import bisect
 import itertools
 import re
 from pathlib import Path
@@ -66,7 +67,8 @@ class EntityFinder:
         edges = set(starts) | set(ends)
         # a match that begins inside one word and ends inside another is not a name (资兴 in 投资|兴业)
         found = [(m.start, m.end, m.entity.cls, m.entity.key, GAZETTEER)
-                 for m in self.gazetteer.find(folded) if m.start in edges or m.end in edges]
+                 for m in self.gazetteer.find(folded) if (m.start in edges or m.end in edges)
+                 and not self._short_inside_words(m.start, m.end, starts, ends, folded)]
         doc = _split(doc, [edge for start, end, *_ in found for edge in (start, end)], edges)
         if self.patterns:
             places, countries = {}, set()
@@ -81,12 +83,27 @@ class EntityFinder:
                     continue
                 found.append((c.start, c.end, *self._resolve(text_of(doc)[c.start:c.end], c.cls), RULE))
         found += self._declared_short_forms(text_of(doc), found)
+        found = _bodies_of_countries(text_of(doc), found)
         chosen = _same_company(text_of(doc), _longest_first(found))
         inner = _opening_towns(found, chosen)
         doc = _split(doc, [edge for start, end, *_ in chosen + inner for edge in (start, end)])
         doc.ents = _spans(doc, chosen)
         doc.spans[INNER] = _spans(doc, inner)
         return doc
+
+    def _short_inside_words(self, start: int, end: int, starts: list[int], ends: list[int], text: str) -> bool:
+        """A two-character name read inside ordinary words: it opens with a function word and cuts the next word
+        (和|政企 holds 和政), or it sits in one word with two or more characters beside it (锦绣江山 holds 江山).
+        义乌市 and 赴义乌, one character beside the name, and 起义|乌 may be the segmenter's error, not a word."""
+        if end - start != 2:
+            return False
+        i = bisect.bisect_right(starts, start) - 1          # the token holding the first character
+        if i < 0:
+            return False
+        if ends[i] < end:                                   # the name runs into the next token
+            stop = self.patterns.stop_words if self.patterns else frozenset()
+            return starts[i] == start and text[start:ends[i]] in stop and ends[i + 1] > end
+        return start - starts[i] >= 2 or ends[i] - end >= 2
 
     def _resolve(self, text: str, cls: str) -> tuple[str, str]:
         """(class, key) of a rule-found name: the gazetteer's when it knows the name, else the name's own."""
@@ -106,6 +123,22 @@ class EntityFinder:
             for m in re.finditer(re.escape(short), text):
                 extra.append((m.start(), m.end(), owner[2], owner[3], RULE))
         return extra
+
+
+def _bodies_of_countries(text: str, found: list[tuple]) -> list[tuple]:
+    """A ministry written after a country is that country's (泰国外交部 is not China's 外交部): the two make one
+    name. A ministry's name followed by 长 is a minister's title (财政部长), not the ministry."""
+    countries = {end: start for start, end, cls, *_ in found if cls == "Country"}
+    out = []
+    for f in found:
+        start, end, cls, key, source = f
+        if cls == "GovernmentBody" and source == GAZETTEER and text[end:end + 1] == "长" and text[end - 1] in "部局厅署":
+            continue
+        if cls == "GovernmentBody" and source == GAZETTEER and start in countries and text[end - 1] in "部局署院":
+            whole = text[countries[start]:end]
+            out.append((countries[start], end, cls, canonical_key(whole, cls), RULE))
+        out.append(f)
+    return out
 
 
 def _split(doc: Doc, offsets: list[int], edges: set[int] | None = None) -> Doc:

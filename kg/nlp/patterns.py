@@ -26,7 +26,7 @@ from kg.errors import DataError
 from kg.nlp.text import fold, is_han, is_latin, text_of
 
 OPENERS = {"”": "“", "’": "‘", "」": "「", "』": "『", ")": "(", "）": "（", "》": "《"}
-NAME_INNER = "—–-·+、"   # characters allowed inside a quoted or bracketed part of a name
+NAME_INNER = "—–-－～~·+、"   # characters allowed inside a quoted or bracketed part of a name
 # classes whose names hold at most one place name (a company's may hold two: 杭州萧山…有限公司)
 ONE_PLACE = frozenset({"Facility", "Zone", "Route"})
 # A town's name holds no other place: 安吉县天子湖镇 is 天子湖镇 written after its county
@@ -69,6 +69,9 @@ class HeadPatterns:
     not_heads: frozenset[str] = frozenset()
     quoted_heads: frozenset[str] = frozenset()         # heads that make a name only with a “quoted” part
     quoted_names_head: frozenset[str] = frozenset()    # heads after which a “quoted” part alone is the name
+    keep_place_heads: frozenset[str] = frozenset()     # Policy heads named with their place (…总体方案, …经济带)
+    word_heads: frozenset[str] = frozenset()           # heads that name a thing with the word they end (陇海线)
+    place_heads: frozenset[str] = frozenset()          # heads that need the place before them (…市政府)
 
     @classmethod
     def load(cls, path: Path) -> "HeadPatterns":
@@ -90,7 +93,8 @@ class HeadPatterns:
             return cls(tuple(heads), frozenset(stop), frozenset(data.get("generic", ())), data["max_chars"],
                        data["max_words"], tuple(data.get("title_tails", ())), tuple(latin), persons,
                        frozenset(data.get("not_heads", ())), frozenset(data.get("quoted_heads", ())),
-                       frozenset(data.get("quoted_names_head", ())))
+                       frozenset(data.get("quoted_names_head", ())), frozenset(data.get("keep_place_heads", ())),
+                       frozenset(data.get("word_heads", ())), frozenset(data.get("place_heads", ())))
         except (KeyError, TypeError) as error:
             raise DataError(f"[E020] {path}: missing or malformed key {error}; see the comments in that file") from None
 
@@ -101,6 +105,7 @@ class HeadPatterns:
         """``places`` maps the end offset of each known place name to its start (from the gazetteer); ``countries``
         holds the (start, end) of each known country name."""
         yield from self.find_heads(doc, places=places or {}, countries=countries or set())
+        yield from self.find_place_pairs(doc, places or {})
         yield from self.find_titles(doc)
         yield from self.find_latin(doc)
         yield from self.find_persons(doc)
@@ -125,9 +130,12 @@ class HeadPatterns:
                     continue          # an ordinary word that ends like a head (格局, 布局, 物流通道, 回程班列)
                 # 保税物流中心（B型）, 中欧班列(义乌—马德里): a head with its type or its ends in brackets is a name alone
                 typed = _TYPE_SUFFIX.match(text, e) or (klass == "Route" and _ENDS_SUFFIX.match(text, e))
-                start = self._extend_left(doc, h, starts, token_at, places if klass in ONE_PLACE | NO_PLACE else {}, klass)
+                start = self._extend_left(doc, h, starts, token_at, places if klass in ONE_PLACE | NO_PLACE else {}, klass,
+                                          alone=head in self.word_heads)
                 if start is None and not typed:
                     continue
+                if head in self.place_heads and not (h in (places or {}) or text[h - 1:h] in _PLACE_LEVELS):
+                    continue          # 陕西省政府, 明斯克市政府: a government is named by its place
                 if typed:           # alone: from the start of the word the head ends (中欧|班列 -> 中欧班列)
                     start, e = (doc[token_at[h]].idx if start is None else start), typed.end()
                 if klass == "Route":
@@ -141,7 +149,7 @@ class HeadPatterns:
                         continue
                     before = self._extend_left(doc, start - 1, starts, token_at, {}, klass)
                     start, end = (start - 1 if before is None else before), e + 1
-                if klass in STRIP_PLACE:
+                if klass in STRIP_PLACE and head not in self.keep_place_heads:
                     span = self._industry_span(text, start, h, end, places or {}, klass)
                     if span is None:
                         continue
@@ -153,7 +161,7 @@ class HeadPatterns:
                 yield Candidate(start, end, klass, f"head:{head}")
 
     def _extend_left(self, doc: Doc, h: int, starts: dict[int, int], token_at: list[int],
-                     places: dict[int, int], klass: str = "") -> int | None:
+                     places: dict[int, int], klass: str = "", *, alone: bool = False) -> int | None:
         """Where the name whose head starts at character ``h`` begins, or None when no name stands before it.
 
         A facility, zone or route name holds one place name: 浙北嘉兴港 and 浙江宁波空港 are 嘉兴港 and 宁波空港 with a place before them; and a
@@ -169,8 +177,10 @@ class HeadPatterns:
             if h - t.idx < 2 and len(text) > h and self._one_char_head(text, h):
                 return None
             pos = t.idx
-        # the words taken, right to left; a town's name may be one word alone (天子湖镇), other heads need words before
-        # the word they end (超级大港, 互换局 are descriptions)
+        # the words taken, right to left; a town's name may be one word alone (天子湖镇), and so may a rail line's
+        # (陇海线); other heads need words before the word they end (超级大港, 互换局 are descriptions)
+        if alone and pos < h:
+            return pos                            # 陇海线: the word is the whole name
         words = [text[pos:h]] if pos < h and klass in NO_PLACE else []
         has_place = False
         while pos > 0 and len(words) < self.max_words:
@@ -247,6 +257,11 @@ class HeadPatterns:
             start = ends_of_places[start]
         inner = text[start:h]
         if klass != "Industry":
+            opener = OPENERS.get(inner[-1:], "")
+            if opener and opener in inner and text[h:e] in self.quoted_names_head:
+                # “前店后仓”模式, 海铁联运“抵港直装”模式: the quoted words name the policy
+                quote_start = start + inner.rindex(opener)
+                return (quote_start, h) if h - quote_start >= 4 else None
             return (start, e) if inner and inner not in self.generic else None
         if len(inner) < 2 or inner in self.generic:
             return None
@@ -283,6 +298,26 @@ class HeadPatterns:
             return False
         prev = doc[t.i - 1]
         return len(prev.text) == 1 and is_han(prev.text) and prev.text not in self.stop_words and not prev.whitespace_
+
+    # ----------------------------------------------------------------------------------------------- place pairs
+
+    def find_place_pairs(self, doc: Doc, places: dict[int, int]) -> Iterator[Candidate]:
+        """Two known places joined by a dash name the route between them (苏州—华沙, “青岛－明斯克”), with the quotes
+        around them when there are any. A route head after the pair is the head finder's (苏州—华沙班列)."""
+        text = text_of(doc)
+        starts = {start: end for end, start in places.items()}
+        for first_end, first_start in places.items():
+            m = _PAIR_JOIN.match(text, first_end)
+            if m is None or m.end() not in starts:
+                continue
+            start, end = first_start, starts[m.end()]
+            if start > 0 and text[start - 1] in _CLOSERS and text[end:end + 1] == _CLOSERS[text[start - 1]]:
+                start, end = start - 1, end + 1
+            elif start > 0 and (is_han(text[start - 1]) or text[start - 1] in _PAIR_DASHES):
+                continue          # the pair goes on to the left (a third stop, or a word before it)
+            if end < len(text) and text[end] in _PAIR_DASHES:
+                continue          # 义乌—西安—阿拉木图: a list of stops, not one pair
+            yield Candidate(start, end, "Route", "place-pair")
 
     # ------------------------------------------------------------------------------------------------ titles 《》
 
@@ -343,17 +378,22 @@ class HeadPatterns:
                     if not (doc[j].whitespace_ or (j + 1 < len(doc) and doc[j + 1].text in ("、", " ", "\u3000"))):
                         break
                     j += 1
-            # a name, then a cue after it (摄, 说, 表示)
+            # a name, then a cue after it (摄, 说, 表示); a surname the segmenter cut from its given name (张|德国 说)
             if self.looks_like_name(w, strong=False) and i + 1 < len(doc):
-                nxt = doc[i + 1].text
-                if any(nxt.startswith(c) for c in p.after):
+                if self._cue_after(doc, i + 1):
                     yield w, "person:after"
+            elif (w in p.surnames and i + 2 < len(doc) and not doc[i].whitespace_ and 1 <= len(doc[i + 1]) <= 2
+                  and self.looks_like_name(w + doc[i + 1].text, strong=False) and self._cue_after(doc, i + 2)):
+                yield w + doc[i + 1].text, "person:after"
         # dateline credits: …电 (A B) / …讯 (记者 A)
         for m in re.finditer(r"[电讯]\s?[(（]([^()（）\n]{2,30})[)）]", text):
             for name in re.split(r"[\s、，,]+", m.group(1)):
                 name = name.removeprefix("记者").removeprefix("通讯员")
                 if self.looks_like_name(name, strong=True):
                     yield name, "person:dateline"
+
+    def _cue_after(self, doc: Doc, j: int) -> bool:
+        return doc[j].text.startswith(tuple(self.persons.after))
 
     def _cut_name(self, doc: Doc, j: int) -> str | None:
         """A name the segmenter cut up or glued after a role word (周|海华, 李一|飞, 王|强称) -> the surname and two
@@ -377,8 +417,12 @@ class HeadPatterns:
         return tuple(self.persons.after) + tuple(self.stop_words)
 
     def looks_like_name(self, w: str, *, strong: bool) -> bool:
-        """A Chinese name (surname + one or two characters) or, after a strong cue, a transliterated one."""
+        """A Chinese name (surname + one or two characters), a dotted transliterated one (玛丽亚·冈萨雷斯) or, after a
+        strong cue, an undotted transliterated one."""
         p = self.persons
+        if _DOTTED_NAME.fullmatch(w):
+            # a transliterated name whose parts a middle dot joins (玛丽亚·冈萨雷斯), not a street (圣雄·甘地路)
+            return w[-1] not in _NOT_NAME_ENDS
         if not 2 <= len(w) <= 4 or not all(is_han(c) for c in w) or w in p.not_names or w in self.stop_words:
             return False
         if w[:2] in p.compound_surnames and len(w) in (3, 4):
@@ -389,6 +433,11 @@ class HeadPatterns:
 
 
 _SCOPES = ("全国", "全省")
+_DOTTED_NAME = re.compile(r"[\u4e00-\u9fff]{1,6}(?:[·•・‧][\u4e00-\u9fff]{1,6})+")
+_NOT_NAME_ENDS = "路街道桥港站城镇村省市县区州"   # 圣雄·甘地路 is a street
+_PLACE_LEVELS = "省市县区州旗镇乡"
+_PAIR_DASHES = "—–－-～~"
+_PAIR_JOIN = re.compile(r"[—–－\-～~]{1,2}")
 _TYPE_SUFFIX = re.compile(r"[（(][A-Z]型[）)]")
 _ENDS_SUFFIX = re.compile(r"[（(][\u4e00-\u9fff]{2,8}\s*[—–\-－~至]+\s*[\u4e00-\u9fff]{2,8}[）)]")
 _ORDINAL = re.compile(r"^第[一二三四五六七八九十百千零〇两0-9]+")

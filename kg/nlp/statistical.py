@@ -4,13 +4,16 @@ The model (``kg.nlp.charner``: a character BiLSTM-CRF with bigram and lexicon fe
 character by character, so a name can end anywhere, even inside a pkuseg token; its character spans are mapped back
 onto the pipeline's Doc, which is re-cut at their edges (``kg.nlp.align.split_at``).
 
-Merging: the spans already in ``doc.ents`` (gazetteer, head-word patterns) win; a model span is added only where it
+Merging: the spans already in ``doc.ents`` (gazetteer, head-word patterns) win, but for one case: a person the rules
+cut where the segmenter did and the model reads one character longer (王明 of 王明华) takes the model's end, and a
+model person running into a cue word (王明宣|读) is cut before it. Otherwise a model span is added only where it
 overlaps none of them, and only if it is long enough (``MIN_LENGTH``: a one-character place such as 京 or 日, a
 two-character organisation such as 市委 is an abbreviation or a generic word kg cannot resolve). A person's name that
 the model cuts short grows to the segmenter's tokens (林杰 of 金林杰, a lone surname 赵 + 春燕), up to ``MAX_NAME`` chars. Its label becomes an ontology class by its head (last characters), see ``HEAD_CLASSES``.
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -23,6 +26,7 @@ from kg.nlp.align import split_at
 from kg.nlp.charner import CharTagger
 from kg.nlp.entities import canonical_key
 
+_NUMBERED_CONGRESS = re.compile(r"(?:党的|中共)?[一二三四五六七八九十]+大")
 MODEL_DIR = Path(__file__).resolve().parent.parent / "models" / "msra_ner"
 MIN_LENGTH = {"PER": 2, "LOC": 2, "ORG": 3}  # shorter model spans are abbreviations or generic words (京, 市委)
 MAX_NAME = 3  # a person span the model cut short grows to the segmenter's tokens up to this length
@@ -55,7 +59,10 @@ HEAD_CLASSES: dict[str, list[tuple[tuple[str, ...], str]]] = {
 
 
 def ontology_class(label: str, text: str) -> str:
-    """The ontology class for a model span: PER/LOC/ORG refined by the span's head word."""
+    """The ontology class for a model span: PER/LOC/ORG refined by the span's head word. A party congress written
+    by its number (十五大, 党的二十大) is an event, though MSRA tags it an organisation."""
+    if label == "ORG" and _NUMBERED_CONGRESS.fullmatch(text):
+        return "Event"
     for heads, cls in HEAD_CLASSES.get(label, [((), "Entity")]):
         if not heads or text.endswith(heads):
             return cls
@@ -126,7 +133,10 @@ class StatisticalNer:
                 start, end = _snap_person(doc, start, end)
                 if end - start == 2 and _is_han(whole[end:end + 1]) and whole[end + 1:end + 2] == "摄":
                     end += 1  # 胡肖|飞摄: a photo credit (X摄) names the whole name before 摄
+                end = self._trim_cue(whole, start, end)
             text = whole[start:end]
+            if label == "PER" and self._person_like(text):
+                kept, taken = _widen_persons(kept, taken, start, end)
             if len(text.strip()) < MIN_LENGTH.get(label, 2) or any(i in taken for i in range(start, end)):
                 continue
             if label == "PER" and not self._person_like(text):
@@ -148,11 +158,33 @@ class StatisticalNer:
         return doc
 
 
+    def _trim_cue(self, whole: str, start: int, end: int) -> int:
+        """A three-character person whose last character opens a cue word after names (王明宣|读, 李强作|报告) is a
+        two-character name."""
+        patterns = self._patterns
+        if patterns is None or patterns.persons is None or end - start != 3:
+            return end
+        if whole.startswith(tuple(c for c in patterns.persons.after if len(c) >= 2), end - 1):
+            return end - 1
+        return end
+
     def _person_like(self, text: str) -> bool:
         patterns = self._patterns
         if patterns is None or patterns.persons is None or not all(_is_han(c) for c in text) or len(text) > 4:
             return True
         return patterns.looks_like_name(text, strong=True)
+
+
+def _widen_persons(kept: list[tuple], taken: set[int], start: int, end: int) -> tuple[list[tuple], set[int]]:
+    """A person the rules found and the model reads longer, from the same first character (王明 of 王明华), is
+    the model's: the rules cut a name where the segmenter did; the model reads characters. Only a Person is widened,
+    and only by one character, so a name never swallows the word after it."""
+    inside = [k for k in kept if start <= k[0] and k[1] <= end]
+    if (len(inside) != 1 or inside[0][2] != "Person" or inside[0][0] != start or end - inside[0][1] != 1
+            or any(k[0] < end and start < k[1] for k in kept if k is not inside[0])):
+        return kept, taken
+    rest = [k for k in kept if k is not inside[0]]
+    return rest, {i for s, e, *_ in rest for i in range(s, e)}
 
 
 def _snap_person(doc: Doc, start: int, end: int) -> tuple[int, int]:

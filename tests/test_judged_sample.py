@@ -1,0 +1,35 @@
+"""scripts/judged_sample.py: the committed judged samples are complete and score what eval/judged/README.md says."""
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+spec = importlib.util.spec_from_file_location("judged_sample", ROOT / "scripts" / "judged_sample.py")
+judged_sample = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(judged_sample)
+
+
+@pytest.mark.parametrize("name, overall, person", [
+    ("msra_sample.tsv", (269, 300), (69, 69)),
+    ("msra_sample_main.tsv", (261, 300), (67, 67)),
+])
+def test_committed_sample_scores_as_documented(name, overall, person):
+    scores = judged_sample.score(ROOT / "eval" / "judged" / name)
+    assert scores["overall"] == overall and scores["Person"] == person
+
+
+def test_a_missing_verdict_is_an_error(tmp_path):
+    path = tmp_path / "sample.tsv"
+    judged_sample.write(path, [{"item": 1, "line": 3, "start": 0, "end": 2, "text": "义乌", "class": "City",
+                                "verdict": ""}])
+    with pytest.raises(SystemExit, match="E171"):
+        judged_sample.score(path)
+
+
+def test_rank_is_fixed_by_place_and_class():
+    a = (10, 0, 2, "义乌", "City")
+    assert judged_sample._rank(a) == judged_sample._rank((10, 0, 2, "义乌", "City"))
+    assert judged_sample._rank(a) != judged_sample._rank((10, 0, 2, "义乌", "County"))
