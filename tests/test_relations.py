@@ -97,6 +97,14 @@ MUST = [
     # a policy launched in a sentence that names no place: the place the article is about
     ("[柯桥区|County]青年创业热情高，[柯桥区|County]人才多。今年还推出了[创业担保贷款|Policy]。",
      ("创业担保贷款", "appliesTo", "柯桥区")),
+    # each item of a list keeps its own apposition
+    ("航线覆盖[日本|Country][东京|City]、[韩国|Country][首尔|City]和[新加坡|Country]。", ("首尔", "locatedIn", "韩国")),
+    ("货物运往[中国|Country][青岛|City]和[德国|Country][汉堡|City]。", ("汉堡", "locatedIn", "德国")),
+    # a modifier before a list of names of one kind holds for each of them
+    ("[浙南|Region][温州港|Facility]和[台州港|Facility]齐头并进。", ("台州港", "locatedIn", "浙南")),
+    # a list whose items are runs of names: the item is its last name (德国汉堡 -> 汉堡)
+    ("[中欧班列|Route]开往[杭州|City]和[德国|Country][汉堡|City]。", ("中欧班列", "destination", "汉堡")),
+    ("[中欧班列|Route]开往[杭州|City]和[德国|Country][汉堡|City]。", ("中欧班列", "destination", "杭州")),
     # names listed in quotes without a conjunction: “A”“B”和C
     ("全年，[浙江|Province]落实“[以旧换新|Policy]”“[设备更新|Policy]”和[稳外贸政策|Policy]。", ("设备更新", "appliesTo", "浙江")),
     ("全年，[浙江|Province]落实“[以旧换新|Policy]”“[设备更新|Policy]”和[稳外贸政策|Policy]。", ("稳外贸政策", "appliesTo", "浙江")),
@@ -118,6 +126,14 @@ MUST_NOT = [
     ("[中国|Country]的[浙江|Province]外贸领先。", ("浙江", "locatedIn", "中国")),
     # listed with a place of another kind: the list does not carry the apposition over
     ("[浙北|Region][嘉兴港|Facility]、[浙南|Region][温州港|Facility]同步增长。", ("浙南", "locatedIn", "浙北")),
+    # apposition holds inside one item of a list, never across it
+    ("航线覆盖[日本|Country][东京|City]、[韩国|Country][首尔|City]和[新加坡|Country]。", ("首尔", "locatedIn", "东京")),
+    ("航线覆盖[日本|Country][东京|City]、[韩国|Country][首尔|City]和[新加坡|Country]。", ("韩国", "locatedIn", "日本")),
+    ("航线覆盖[日本|Country][东京|City]、[韩国|Country][首尔|City]和[新加坡|Country]。", ("首尔", "locatedIn", "日本")),
+    ("货物运往[中国|Country][青岛|City]和[德国|Country][汉堡|City]。", ("汉堡", "locatedIn", "青岛")),
+    ("货物运往[中国|Country][青岛|City]和[德国|Country][汉堡|City]。", ("汉堡", "locatedIn", "中国")),
+    ("[杭州|City]、[湖州|City]和[嘉兴|City]三地联动。", ("嘉兴", "locatedIn", "湖州")),
+    ("航线覆盖[日本|Country][东京|City]、[韩国|Country][首尔|City]、[新加坡|Country]。", ("新加坡", "locatedIn", "韩国")),
     # no subject before the cue: the thing after it is not what is exported
     ("销往[金华|City]周边的[诸暨|County]。", ("诸暨", "exportsTo", "金华")),
     # an apposition whose second name starts with a place: that place is what lies in the first
