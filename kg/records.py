@@ -61,6 +61,8 @@ class Provenance:
     confidence: float = 1.0
     reported_on: str | None = None   # the article's date (ISO), anchoring "今年"/"去年"
     role: str | None = None          # e.g. 总经理 for affiliatedWith
+    source: str | None = None        # a fact from a data file, not from the article (a gazetteer row): that file, whose
+    #                                  line is then the ``sentence`` and ``doc_id`` the file's own document
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,8 @@ Rule kinds:
 - ``name``: the subject's own name holds the object. ``part: prefix`` (义乌国际商贸城 -> 义乌) or ``part: endpoints``
   (义乌—宁波海铁联运 -> 义乌 and 宁波; ``property`` for the first end, ``property_end`` for the last). ``named: true``
   takes only objects the article also names on their own (满洲里口岸 alone does not make 满洲里 a topic).
-- ``hierarchy``: the gazetteer names the object as the subject's parent and the article mentions both.
+- ``hierarchy``: the gazetteer names the object as the subject's parent and the article mentions both; no sentence
+  states it, so the Extractor has it cite the gazetteer row instead (``kg.extract.sources``).
 
 Any kind: ``inverse: true`` makes the relation run from the object slot to the subject slot (a topic rule whose
 implicit side is the relation's object: 推进X改革 with no place named -> X appliesTo the article's place).

@@ -9,7 +9,7 @@ from decimal import Decimal
 from urllib.parse import quote
 
 from rdflib import Literal, URIRef
-from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS, XSD
+from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
 
 from kg.records import Article, Entity, Extraction, Observation, Provenance, Relation
 from kg.vocab import ID_NS, KG
@@ -101,6 +101,9 @@ def evidence_triples(prov: Provenance, statement: Triple | None, node: URIRef) -
     yield node, KG.sentence, sentence
     yield node, KG.rule, _plain(prov.rule)
     yield node, KG.confidence, _confidence(prov.confidence)
+    if prov.source:            # a data file's row, not the article: the file is a document of its own
+        yield from _source_document(prov.doc_id, prov.source)
+        yield node, PROV.wasAttributedTo, doc_iri(prov.doc_id)
     if prov.reported_on:
         yield node, KG.reportedOn, _date(prov.reported_on)
     if prov.role:
@@ -121,6 +124,13 @@ def _sentence_triples(sentence: URIRef, text: str, start: int, end: int, doc_id:
     return ((sentence, RDF.type, KG.Sentence), (sentence, KG.text, Literal(text, lang="zh")),
             (sentence, KG.charStart, Literal(start)), (sentence, KG.charEnd, Literal(end)),
             (sentence, KG.inDocument, doc_iri(doc_id)))
+
+
+@functools.lru_cache(maxsize=1 << 6)
+def _source_document(doc_id: str, source: str) -> tuple[Triple, ...]:
+    doc = doc_iri(doc_id)
+    return ((doc, RDF.type, KG.Document), (doc, KG.sourceFile, Literal(source)),
+            (doc, DCTERMS.title, Literal(f"gazetteer: {source}")))
 
 
 @functools.lru_cache(maxsize=1 << 12)
