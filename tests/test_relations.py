@@ -55,6 +55,11 @@ MUST = [
     # a sentence that names no service: the one the article is about (named most)
     ("“[金甬欧|Route]”班列今天开行。[金甬欧|Route]运量大增。目前已开通6条线路，目的地包括[波兰|Country]和[德国|Country]。",
      ("金甬欧", "destination", "德国")),
+    # a hub opening routes to a list of places connects to each of them
+    ("[郑州机场|Facility]开通至[芝加哥|City]、[卢森堡|City]、[安克雷奇|City]的全货机航线。", ("郑州机场", "connects", "卢森堡")),
+    ("[郑州机场|Facility]开通至[芝加哥|City]、[卢森堡|City]、[安克雷奇|City]的全货机航线。", ("郑州机场", "connects", "安克雷奇")),
+    ("[舟山港|Facility]今年新开到[釜山|City]和[大阪|City]的集装箱航线。", ("舟山港", "connects", "大阪")),
+    ("[温州港|Facility]至[上饶|City]、[鹰潭|City]、[南昌|City]三条海铁联运线路开通。", ("温州港", "connects", "鹰潭")),
     # places
     ("记者来到[浙江|Province][义乌|City]采访。", ("义乌", "locatedIn", "浙江")),
     ("客商在[浙江|Province][义乌国际商贸城|Facility]挑选饰品，[义乌|City]很热闹。", ("义乌", "locatedIn", "浙江")),
@@ -126,6 +131,8 @@ MUST_NOT = [
     ("[中国|Country]的[浙江|Province]外贸领先。", ("浙江", "locatedIn", "中国")),
     # listed with a place of another kind: the list does not carry the apposition over
     ("[浙北|Region][嘉兴港|Facility]、[浙南|Region][温州港|Facility]同步增长。", ("浙南", "locatedIn", "浙北")),
+    # a hub's route to a list is not a route to the place that modifies the hub
+    ("[宁波|City][栎社机场|Facility]开通至[洛杉矶|City]的航线。", ("栎社机场", "connects", "宁波")),
     # apposition holds inside one item of a list, never across it
     ("航线覆盖[日本|Country][东京|City]、[韩国|Country][首尔|City]和[新加坡|Country]。", ("首尔", "locatedIn", "东京")),
     ("航线覆盖[日本|Country][东京|City]、[韩国|Country][首尔|City]和[新加坡|Country]。", ("韩国", "locatedIn", "日本")),
