@@ -83,6 +83,9 @@ MUST = [
     ("[宏达物流有限公司|Company]总经理[陈立|Person]说，运价下降了。", ("陈立", "affiliatedWith", "宏达物流有限公司")),
     ("[杭州海关|GovernmentBody]统计处副处长[林芳|Person]介绍。", ("林芳", "affiliatedWith", "杭州海关")),
     ("[王五|Person]摄（[视觉中国|Organization]）", ("王五", "affiliatedWith", "视觉中国")),
+    # a title written after the name: in brackets, or as a clause of its own
+    ("[周明|Person]（[义乌海关|GovernmentBody]副关长）介绍了情况。", ("周明", "affiliatedWith", "义乌海关")),
+    ("[李华|Person]，[永康五金协会|Organization]秘书长，常年奔走海外。", ("李华", "affiliatedWith", "永康五金协会")),
     # policies and trade
     ("[国务院|GovernmentBody]近日批复了《[金华市开放方案|Policy]》。", ("金华市开放方案", "issuedBy", "国务院")),
     ("[金华市开放方案|Policy]将分步推进。", ("金华市开放方案", "appliesTo", "金华")),
@@ -145,6 +148,8 @@ MUST_NOT = [
     ("销往[金华|City]周边的[诸暨|County]。", ("诸暨", "exportsTo", "金华")),
     # an apposition whose second name starts with a place: that place is what lies in the first
     ("客商在[浙江|Province][义乌国际商贸城|Facility]挑选饰品，[义乌|City]很热闹。", ("义乌国际商贸城", "locatedIn", "浙江")),
+    # a title after another clause belongs to the person named after it, not to the speaker
+    ("[张强|Person]说，[宏达物流有限公司|Company]总经理[陈立|Person]也来了。", ("张强", "affiliatedWith", "宏达物流有限公司")),
     # a role word with no person right after it
     ("[宏达物流有限公司|Company]总经理表示，[陈立|Person]不在。", ("陈立", "affiliatedWith", "宏达物流有限公司")),
     # the topic rule stops at the next place of its kind: the later policy is the later place's
@@ -288,3 +293,13 @@ def test_pipeline_end_to_end(pipeline, text, s, p, o):
     ex = run(pipeline, text)
     names = {k: {e.label, *e.aliases} for k, e in ex.entities.items()}
     assert any(r.prop == p and s in names[r.subject] and o in names[r.object] for r in ex.relations), ex.relations
+
+
+def test_rule_switched_off_runs_only_when_asked(tmp_path):
+    (tmp_path / "r.yml").write_text(
+        "rules:\n"
+        "  - {id: on-rule, property: locatedIn, subject: [Place], object: [Place], where: adjacent}\n"
+        "  - {id: off-rule, property: via, subject: [Route], object: [Place], cues: [经], where: before,\n"
+        "     enabled: false}\n", encoding="utf-8")
+    assert [r.id for r in load_rules(tmp_path)] == ["on-rule"]
+    assert [r.id for r in load_rules(tmp_path, every=True)] == ["on-rule", "off-rule"]
