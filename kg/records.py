@@ -106,6 +106,7 @@ class Observation:
     period: str | None = None        # as written
     period_start: str | None = None  # ISO date
     period_end: str | None = None
+    partners: tuple[str, ...] = ()   # entity keys of the trading partners the figure is stated for (对欧盟出口)
 
 
 @dataclass

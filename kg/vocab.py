@@ -25,7 +25,7 @@ OTHER_TERMS = (
     "Entity", "Observation", "Document", "Sentence", "Evidence", "Unit",
     "subject", "indicator", "value", "unit", "period", "periodStart", "periodEnd", "qualifier", "valueText",
     "evidence", "sentence", "inDocument", "text", "charStart", "charEnd", "rule", "confidence", "role",
-    "reportedOn", "sourceFile", "contentHash", "photographer",
+    "reportedOn", "sourceFile", "contentHash", "photographer", "partner",
 )
 
 KG = ClosedNamespace(KG_NS, list(ENTITY_CLASSES + CORE_PROPERTIES + UNITS + OTHER_TERMS))

@@ -11,9 +11,11 @@ from kg.extract.numbers import FigureFinder
 from kg.extract.observations import extract_observations
 from kg.extract.periods import find_period
 from kg.extract.sentences import SentenceIndex
+from kg.graph.rdf import entity_iri, observation_iri, observation_triples
 from kg.ingest.sentences import split_sentences
 from kg.paths import ontology_dir
 from kg.records import Article, Entity, Mention, Provenance
+from kg.vocab import KG
 
 FIGURES = FigureFinder.load()
 ANAPHORA = Anaphora.load(ontology_dir() / "rules" / "anaphora.yml")
@@ -97,6 +99,20 @@ def test_observation(text, figure, subject, indicator):
     assert (obs.subject, obs.indicator) == (subject, indicator)
 
 
+@pytest.mark.parametrize("text,figure,partners", [
+    ("[义乌|City]对[欧盟|Organization]出口120亿元。", "120亿元", ("欧盟",)),
+    ("[义乌|City]对[非洲|Region]、[美国|Country]和[东盟|Organization]分别进出口57亿元、40亿元和33亿元。", "40亿元",
+     ("非洲", "美国", "东盟")),
+    ("[宁波|City]与[日本|Country]贸易额达88亿元。", "88亿元", ("日本",)),
+    # a place compared with is no partner, nor is the subject
+    ("[宁波|City]用电量较[嘉兴|City]高出9亿千瓦时。", "9亿千瓦时", ()),
+    ("今年上半年，[宁波|City]出口5021亿元。", "5021亿元", ()),
+])
+def test_partners(text, figure, partners):
+    (obs,) = [o for o in article_of(text) if o.text == figure]
+    assert obs.partners == partners
+
+
 def test_observation_keeps_value_unit_period_and_evidence():
     (obs, rate) = article_of("2024年1—6月，[衢州|City]进出口超450亿元，同比增长11.5%。", date="2024-07-20")
     assert (obs.value, obs.unit, obs.qualifier) == (Decimal("45000000000"), "CNY", "超")
@@ -119,3 +135,10 @@ def test_relative_period_uses_the_article_date():
 ])
 def test_pronoun_subject(text, subject):
     assert article_of(text)[0].subject == subject
+
+
+def test_partner_reaches_the_graph():
+    (obs,) = [o for o in article_of("[义乌|City]对[欧盟|Organization]出口120亿元。") if o.text == "120亿元"]
+    triples = set(observation_triples(obs))
+    assert (observation_iri(obs), KG.partner, entity_iri("欧盟")) in triples
+    assert (observation_iri(obs), KG.subject, entity_iri("义乌")) in triples

@@ -35,6 +35,7 @@ _SOURCE = re.compile(r"\s*(?:\S{0,6}\d{1,2}月\d{1,2}日)?\s*(?:发布|公布|�
                      r"相关负责人|负责人|指出|透露|获悉)")
 TOPIC = 0
 TOPICAL = 0.5      # the confidence of a figure whose subject is only the article's main place
+_PARTNER = re.compile(r"(?:对|向|与|同)[“”\"「」]*$")
 _LIST_GAP = re.compile(r"[“”\"「」《》]*(?:、|和|与|及|以及|或)?[“”\"「」《》]*")
 _STRIP = " 　的了是为达到共约近超逾已和及与、等分别其中，,"
 
@@ -70,6 +71,7 @@ def extract_observations(
             period = find_period(sentence.text[:fig.start], article.date)
             yield Observation(
                 subject=subject,
+                partners=_partners(here, sentence, clause_start, fig.start),
                 indicator=indicator or fig.text,
                 value=fig.value,
                 unit=fig.unit,
@@ -106,6 +108,22 @@ def _eligible(m: Mention, sentence: Sentence, here: list[Mention]) -> bool:
     after = sentence.text[m.end - sentence.start:m.end - sentence.start + 8]
     return not _GOVERNED.search(window) and not (coarse(m.entity.cls) == "Organization" and _SOURCE.match(after))
 
+
+
+def _partners(here: list[Mention], sentence: Sentence, clause_start: int, figure_start: int) -> tuple[str, ...]:
+    """The names the clause trades with (对欧盟出口, 与东盟、日本贸易): the lists after 对/向/与/同, in order."""
+    out = []
+    for m in here:
+        local = m.start - sentence.start
+        if not clause_start <= local < figure_start or m.entity.cls == "Industry" or m.entity.key in out:
+            continue
+        start = _list_start(m, here) - sentence.start
+        # 与 also joins a list (宁波与日本): right before a country, region or organisation it is "with"
+        partner_like = m.entity.cls in _NOT_SUBJECTS or m.entity.cls == "Organization"
+        if _PARTNER.search(sentence.text[max(0, start - 3):start]) or (
+                partner_like and _PARTNER.search(sentence.text[max(0, local - 3):local])):
+            out.append(m.entity.key)
+    return tuple(out)
 
 
 def _list_start(m: Mention, here: list[Mention]) -> int:

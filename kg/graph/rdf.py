@@ -55,7 +55,8 @@ def _digest(*parts: object) -> str:
 
 def observation_iri(obs: Observation) -> URIRef:
     """The same statistic stated by two articles is one node with two pieces of evidence."""
-    digest = _digest(obs.subject, obs.indicator, obs.value, obs.unit, obs.period, obs.period_start, obs.period_end)
+    digest = _digest(obs.subject, obs.indicator, obs.value, obs.unit, obs.period, obs.period_start, obs.period_end,
+                     *obs.partners)
     return ID_NS[f"obs/{digest}"]
 
 
@@ -164,6 +165,8 @@ def observation_triples(obs: Observation) -> Iterator[Triple]:
     if obs.subject:
         yield node, KG.subject, entity_iri(obs.subject)
     yield node, KG.indicator, Literal(obs.indicator, lang="zh")
+    for partner in obs.partners:
+        yield node, KG.partner, entity_iri(partner)
     yield node, KG.value, Literal(obs.value, datatype=XSD.decimal)
     yield node, KG.unit, KG[obs.unit]
     yield node, KG.valueText, Literal(obs.text, lang="zh")
