@@ -15,7 +15,7 @@ from kg.ingest.sentences import split_sentences
 from kg.records import Article, Entity, Mention
 from kg.paths import ontology_dir
 
-RULES = load_rules(ontology_dir() / "rules")
+RULES = load_rules(ontology_dir() / "rules", every=True)    # rules switched off by default are tested too
 ANAPHORA = Anaphora.load(ontology_dir() / "rules" / "anaphora.yml")
 PARENTS = {"义乌": "金华", "金华": "浙江", "宁波": "浙江", "柯桥区": "绍兴", "绍兴": "浙江", "浙南": "浙江", "兰溪": "金华"}
 
