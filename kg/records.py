@@ -73,6 +73,8 @@ class Provenance:
     confidence: float = 1.0
     reported_on: str | None = None   # the article's date (ISO), anchoring "今年"/"去年"
     role: str | None = None          # e.g. 总经理 for affiliatedWith
+    source: str | None = None        # a fact from a data file, not from the article (a gazetteer row): that file, whose
+    #                                  line is then the ``sentence`` and ``doc_id`` the file's own document
 
 
 @dataclass(frozen=True)
@@ -118,6 +120,7 @@ class Observation:
     period_end: str | None = None
     indicator_concept: str | None = None   # notation of a concept of ontology/indicators.ttl, e.g. "exports"
     comparison: str | None = None    # what a change compares with: "yearOnYear" (同比), "periodOnPeriod" (环比)
+    partners: tuple[str, ...] = ()   # entity keys of the trading partners the figure is stated for (对欧盟出口)
 
 
 @dataclass

@@ -27,7 +27,7 @@ OTHER_TERMS = (
     "Entity", "Observation", "Document", "Sentence", "Evidence", "Unit",
     "subject", "indicator", "value", "unit", "period", "periodStart", "periodEnd", "qualifier", "valueText",
     "evidence", "sentence", "inDocument", "text", "charStart", "charEnd", "rule", "confidence", "role",
-    "reportedOn", "sourceFile", "contentHash", "photographer",
+    "reportedOn", "sourceFile", "contentHash", "photographer", "partner",
     "indicatorConcept", "comparison", "baselineStart", "baselineEnd", "yearOnYear", "periodOnPeriod",
 )
 # the indicator concepts of ontology/indicators.ttl (a SKOS scheme of their own, outside the closed namespace)

@@ -32,6 +32,14 @@ FIGURES = FigureFinder.load()
     ("开行三周年", "3", "year", None),
     ("最低气温零下3℃", "-3", "celsius", None),
     ("共有十二个城市参与", "12", "city", None),
+    # loose counts, and counts of cities, ports and categories by their own unit
+    ("百余名客商到场", "100", "person", "余"),
+    ("吸引千余家企业入驻", "1000", "company", "余"),
+    ("60多位专家参会", "60", "person", "多"),
+    ("年产雨伞500万把", "5000000", "item", None),
+    ("业务辐射50个地级市", "50", "city", None),
+    ("沿线12座港口", "12", "port", None),
+    ("商品涵盖26个类别", "26", "category", None),
 ])
 def test_figure(text, value, unit, qualifier):
     (fig,) = list(FIGURES.find(text))
@@ -46,9 +54,21 @@ def test_figure(text, value, unit, qualifier):
     "两家企业签约",                # small counts in words are words
     "发展了30多年",                # a span of years mentioned in passing
     "编号为2024.5的文件",          # no unit
+    "在全国排名第51位",            # ranks are not counts of people
+    "排名同比上升10位",
 ])
 def test_not_a_figure(text):
     assert list(FIGURES.find(text)) == []
+
+
+@pytest.mark.parametrize("text,low,high,unit", [
+    ("车程缩短至1到2个小时", 1, 2, "hour"),
+    ("通关只需3—5天", 3, 5, "day"),
+    ("每周开行4至6列", 4, 6, "train"),
+])
+def test_range_in_words(text, low, high, unit):
+    figs = list(FIGURES.find(text))
+    assert [(f.value, f.unit) for f in figs] == [(Decimal(low), unit), (Decimal(high), unit)]
 
 
 def test_range_gives_both_ends():

@@ -11,9 +11,11 @@ from kg.extract.numbers import FigureFinder
 from kg.extract.observations import extract_observations
 from kg.extract.periods import find_period
 from kg.extract.sentences import SentenceIndex
+from kg.graph.rdf import entity_iri, observation_iri, observation_triples
 from kg.ingest.sentences import split_sentences
 from kg.paths import ontology_dir
 from kg.records import Article, Entity, Mention, Provenance
+from kg.vocab import KG
 
 FIGURES = FigureFinder.load()
 ANAPHORA = Anaphora.load(ontology_dir() / "rules" / "anaphora.yml")
@@ -84,12 +86,31 @@ def article_of(text: str, date: str | None = "2024-07-15"):
     # a policy is how it was done: governed by 通过/依托, or named in an earlier clause, it gives way to another name
     ("[慈溪|City]通过[市场采购|Policy]方式出口90亿元。", "90亿元", "慈溪", "通过市场采购方式出口"),
     ("推进[通关一体化|Policy]改革，[海铁联运|Route]的线路增加，开通线路已达18条。", "18条", "海铁联运", "开通线路"),
+    # a list governed by a preposition is the partner as a whole: its last item is no subject either
+    ("上半年，[义乌|City]对[非洲|Region]、[美国|Country]和[东盟|Organization]分别进出口578亿元、405亿元和330亿元。",
+     "330亿元", "义乌", "对非洲、美国和东盟分别进出口"),
+    ("目前货物辐射至[绍兴|City]、[金华|City]和[衢州|City]等地，[宁波舟山港|Facility]形成了17条班列。",
+     "17条", "宁波舟山港", "形成"),
     # nothing in the sentence: the sentence before, then the article's main place
     ("[丽水|City]的生态产品走俏。今年卖出3000吨。", "3000吨", "丽水", "卖出"),
 ])
 def test_observation(text, figure, subject, indicator):
     (obs,) = [o for o in article_of(text) if o.text == figure]
     assert (obs.subject, obs.indicator) == (subject, indicator)
+
+
+@pytest.mark.parametrize("text,figure,partners", [
+    ("[义乌|City]对[欧盟|Organization]出口120亿元。", "120亿元", ("欧盟",)),
+    ("[义乌|City]对[非洲|Region]、[美国|Country]和[东盟|Organization]分别进出口57亿元、40亿元和33亿元。", "40亿元",
+     ("非洲", "美国", "东盟")),
+    ("[宁波|City]与[日本|Country]贸易额达88亿元。", "88亿元", ("日本",)),
+    # a place compared with is no partner, nor is the subject
+    ("[宁波|City]用电量较[嘉兴|City]高出9亿千瓦时。", "9亿千瓦时", ()),
+    ("今年上半年，[宁波|City]出口5021亿元。", "5021亿元", ()),
+])
+def test_partners(text, figure, partners):
+    (obs,) = [o for o in article_of(text) if o.text == figure]
+    assert obs.partners == partners
 
 
 def test_observation_keeps_value_unit_period_and_evidence():
@@ -114,3 +135,10 @@ def test_relative_period_uses_the_article_date():
 ])
 def test_pronoun_subject(text, subject):
     assert article_of(text)[0].subject == subject
+
+
+def test_partner_reaches_the_graph():
+    (obs,) = [o for o in article_of("[义乌|City]对[欧盟|Organization]出口120亿元。") if o.text == "120亿元"]
+    triples = set(observation_triples(obs))
+    assert (observation_iri(obs), KG.partner, entity_iri("欧盟")) in triples
+    assert (observation_iri(obs), KG.subject, entity_iri("义乌")) in triples

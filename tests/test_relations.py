@@ -15,7 +15,7 @@ from kg.ingest.sentences import split_sentences
 from kg.records import Article, Entity, Mention
 from kg.paths import ontology_dir
 
-RULES = load_rules(ontology_dir() / "rules")
+RULES = load_rules(ontology_dir() / "rules", every=True)    # rules switched off by default are tested too
 ANAPHORA = Anaphora.load(ontology_dir() / "rules" / "anaphora.yml")
 PARENTS = {"义乌": "金华", "金华": "浙江", "宁波": "浙江", "柯桥区": "绍兴", "绍兴": "浙江", "浙南": "浙江", "兰溪": "金华"}
 
@@ -55,6 +55,11 @@ MUST = [
     # a sentence that names no service: the one the article is about (named most)
     ("“[金甬欧|Route]”班列今天开行。[金甬欧|Route]运量大增。目前已开通6条线路，目的地包括[波兰|Country]和[德国|Country]。",
      ("金甬欧", "destination", "德国")),
+    # a hub opening routes to a list of places connects to each of them
+    ("[郑州机场|Facility]开通至[芝加哥|City]、[卢森堡|City]、[安克雷奇|City]的全货机航线。", ("郑州机场", "connects", "卢森堡")),
+    ("[郑州机场|Facility]开通至[芝加哥|City]、[卢森堡|City]、[安克雷奇|City]的全货机航线。", ("郑州机场", "connects", "安克雷奇")),
+    ("[舟山港|Facility]今年新开到[釜山|City]和[大阪|City]的集装箱航线。", ("舟山港", "connects", "大阪")),
+    ("[温州港|Facility]至[上饶|City]、[鹰潭|City]、[南昌|City]三条海铁联运线路开通。", ("温州港", "connects", "鹰潭")),
     # places
     ("记者来到[浙江|Province][义乌|City]采访。", ("义乌", "locatedIn", "浙江")),
     ("客商在[浙江|Province][义乌国际商贸城|Facility]挑选饰品，[义乌|City]很热闹。", ("义乌", "locatedIn", "浙江")),
@@ -78,6 +83,9 @@ MUST = [
     ("[宏达物流有限公司|Company]总经理[陈立|Person]说，运价下降了。", ("陈立", "affiliatedWith", "宏达物流有限公司")),
     ("[杭州海关|GovernmentBody]统计处副处长[林芳|Person]介绍。", ("林芳", "affiliatedWith", "杭州海关")),
     ("[王五|Person]摄（[视觉中国|Organization]）", ("王五", "affiliatedWith", "视觉中国")),
+    # a title written after the name: in brackets, or as a clause of its own
+    ("[周明|Person]（[义乌海关|GovernmentBody]副关长）介绍了情况。", ("周明", "affiliatedWith", "义乌海关")),
+    ("[李华|Person]，[永康五金协会|Organization]秘书长，常年奔走海外。", ("李华", "affiliatedWith", "永康五金协会")),
     # policies and trade
     ("[国务院|GovernmentBody]近日批复了《[金华市开放方案|Policy]》。", ("金华市开放方案", "issuedBy", "国务院")),
     ("[金华市开放方案|Policy]将分步推进。", ("金华市开放方案", "appliesTo", "金华")),
@@ -97,6 +105,14 @@ MUST = [
     # a policy launched in a sentence that names no place: the place the article is about
     ("[柯桥区|County]青年创业热情高，[柯桥区|County]人才多。今年还推出了[创业担保贷款|Policy]。",
      ("创业担保贷款", "appliesTo", "柯桥区")),
+    # each item of a list keeps its own apposition
+    ("航线覆盖[日本|Country][东京|City]、[韩国|Country][首尔|City]和[新加坡|Country]。", ("首尔", "locatedIn", "韩国")),
+    ("货物运往[中国|Country][青岛|City]和[德国|Country][汉堡|City]。", ("汉堡", "locatedIn", "德国")),
+    # a modifier before a list of names of one kind holds for each of them
+    ("[浙南|Region][温州港|Facility]和[台州港|Facility]齐头并进。", ("台州港", "locatedIn", "浙南")),
+    # a list whose items are runs of names: the item is its last name (德国汉堡 -> 汉堡)
+    ("[中欧班列|Route]开往[杭州|City]和[德国|Country][汉堡|City]。", ("中欧班列", "destination", "汉堡")),
+    ("[中欧班列|Route]开往[杭州|City]和[德国|Country][汉堡|City]。", ("中欧班列", "destination", "杭州")),
     # names listed in quotes without a conjunction: “A”“B”和C
     ("全年，[浙江|Province]落实“[以旧换新|Policy]”“[设备更新|Policy]”和[稳外贸政策|Policy]。", ("设备更新", "appliesTo", "浙江")),
     ("全年，[浙江|Province]落实“[以旧换新|Policy]”“[设备更新|Policy]”和[稳外贸政策|Policy]。", ("稳外贸政策", "appliesTo", "浙江")),
@@ -118,10 +134,22 @@ MUST_NOT = [
     ("[中国|Country]的[浙江|Province]外贸领先。", ("浙江", "locatedIn", "中国")),
     # listed with a place of another kind: the list does not carry the apposition over
     ("[浙北|Region][嘉兴港|Facility]、[浙南|Region][温州港|Facility]同步增长。", ("浙南", "locatedIn", "浙北")),
+    # a hub's route to a list is not a route to the place that modifies the hub
+    ("[宁波|City][栎社机场|Facility]开通至[洛杉矶|City]的航线。", ("栎社机场", "connects", "宁波")),
+    # apposition holds inside one item of a list, never across it
+    ("航线覆盖[日本|Country][东京|City]、[韩国|Country][首尔|City]和[新加坡|Country]。", ("首尔", "locatedIn", "东京")),
+    ("航线覆盖[日本|Country][东京|City]、[韩国|Country][首尔|City]和[新加坡|Country]。", ("韩国", "locatedIn", "日本")),
+    ("航线覆盖[日本|Country][东京|City]、[韩国|Country][首尔|City]和[新加坡|Country]。", ("首尔", "locatedIn", "日本")),
+    ("货物运往[中国|Country][青岛|City]和[德国|Country][汉堡|City]。", ("汉堡", "locatedIn", "青岛")),
+    ("货物运往[中国|Country][青岛|City]和[德国|Country][汉堡|City]。", ("汉堡", "locatedIn", "中国")),
+    ("[杭州|City]、[湖州|City]和[嘉兴|City]三地联动。", ("嘉兴", "locatedIn", "湖州")),
+    ("航线覆盖[日本|Country][东京|City]、[韩国|Country][首尔|City]、[新加坡|Country]。", ("新加坡", "locatedIn", "韩国")),
     # no subject before the cue: the thing after it is not what is exported
     ("销往[金华|City]周边的[诸暨|County]。", ("诸暨", "exportsTo", "金华")),
     # an apposition whose second name starts with a place: that place is what lies in the first
     ("客商在[浙江|Province][义乌国际商贸城|Facility]挑选饰品，[义乌|City]很热闹。", ("义乌国际商贸城", "locatedIn", "浙江")),
+    # a title after another clause belongs to the person named after it, not to the speaker
+    ("[张强|Person]说，[宏达物流有限公司|Company]总经理[陈立|Person]也来了。", ("张强", "affiliatedWith", "宏达物流有限公司")),
     # a role word with no person right after it
     ("[宏达物流有限公司|Company]总经理表示，[陈立|Person]不在。", ("陈立", "affiliatedWith", "宏达物流有限公司")),
     # the topic rule stops at the next place of its kind: the later policy is the later place's
@@ -265,3 +293,13 @@ def test_pipeline_end_to_end(pipeline, text, s, p, o):
     ex = run(pipeline, text)
     names = {k: {e.label, *e.aliases} for k, e in ex.entities.items()}
     assert any(r.prop == p and s in names[r.subject] and o in names[r.object] for r in ex.relations), ex.relations
+
+
+def test_rule_switched_off_runs_only_when_asked(tmp_path):
+    (tmp_path / "r.yml").write_text(
+        "rules:\n"
+        "  - {id: on-rule, property: locatedIn, subject: [Place], object: [Place], where: adjacent}\n"
+        "  - {id: off-rule, property: via, subject: [Route], object: [Place], cues: [经], where: before,\n"
+        "     enabled: false}\n", encoding="utf-8")
+    assert [r.id for r in load_rules(tmp_path)] == ["on-rule"]
+    assert [r.id for r in load_rules(tmp_path, every=True)] == ["on-rule", "off-rule"]

@@ -1,7 +1,7 @@
 """Pure functions from a processed Doc to records: mentions, relations, observations."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from spacy.tokens import Doc
@@ -12,6 +12,7 @@ from kg.extract.numbers import FigureFinder
 from kg.extract.observations import extract_observations
 from kg.extract.relations import Rule, credit_mentions, extract_relations, load_rules
 from kg.extract.sentences import SentenceIndex
+from kg.extract.sources import cite_rows, gazetteer_rows
 from kg.nlp.entities import canonical_key
 from kg.nlp.gazetteer import Gazetteer
 from kg.paths import ontology_dir
@@ -24,6 +25,7 @@ class Extractor:
     rules: list[Rule]
     figures: FigureFinder
     anaphora: Anaphora = Anaphora({})
+    rows: dict = field(default_factory=dict)    # gazetteer name -> its row, cited by the facts taken from it
 
     def __post_init__(self):
         # every name the gazetteer knows -> its entity, for rules that read names inside names
@@ -36,7 +38,7 @@ class Extractor:
     def load(cls, gazetteer: Gazetteer, ontology: Path | None = None) -> "Extractor":
         folder = Path(ontology) if ontology else ontology_dir()
         return cls(gazetteer, load_rules(folder / "rules"), FigureFinder.load(folder / "units.yml"),
-                   Anaphora.load(folder / "rules" / "anaphora.yml"))
+                   Anaphora.load(folder / "rules" / "anaphora.yml"), gazetteer_rows(folder / "gazetteer"))
 
     def __call__(self, doc: Doc, article: Article) -> Extraction:
         sentences = SentenceIndex(article)
@@ -53,6 +55,8 @@ class Extractor:
                            key=lambda m: (m.start, -m.end))
         result.relations = _unique(extract_relations(referring, article=article, rules=self.rules,
                                                      lookup=self.names.get))
+        known = {rule.id for rule in self.rules if rule.kind == "hierarchy"}   # no sentence states these
+        result.relations = cite_rows(result.relations, known, self.rows)
         # a relation may end at an entity the text names only inside a longer name (满洲里口岸 -> 满洲里市): it joins
         # the extraction's entities without a mention of its own
         for r in result.relations:

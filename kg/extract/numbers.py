@@ -33,7 +33,7 @@ class FigureFinder:
         self._pattern = re.compile(
             r"(?P<qual>" + "|".join(QUALIFIERS) + r")?"
             r"(?:(?P<lo>\d+(?:\.\d+)?)(?P<lounit>" + unit + r")?(?:至|到|—|-|~|－)(?=\d))?"
-            r"(?P<num>\d+(?:[.,]\d+)*|[一二两三四五六七八九十]+)"
+            r"(?P<num>\d+(?:[.,]\d+)*|[一二两三四五六七八九十]+|(?=[百千万]+[多余]))"   # 百余名: one hundred and more
             r"(?P<mag>[万亿千百]{0,2})(?P<more>多|余)?"
             r"(?P<unit>" + unit + ")"
         )
@@ -70,11 +70,16 @@ class FigureFinder:
 
 
 _PERIOD_BEFORE = ("前", "头", "近", "后", "首")
+_RANK_MOVES = "升降进退移"
 
 
 def _is_statistic(text: str, at: int, number: str, unit: str, more: str | None) -> bool:
     """Leave out numbers that are dates, durations in passing or the article 一 (一列班列 is not a statistic)."""
     before = text[max(at - 2, 0):at]
+    if before.endswith("第") or (unit == "位" and before[-1:] != "" and before[-1] in _RANK_MOVES):
+        return False                                       # 第14位, 上升10位: ranks, not counts
+    if not number:
+        return more is not None and unit != "年"       # 百余名, 千余家; 百多年 is a span in passing
     if unit == "年":
         return before.endswith("连续") and not more    # 连续11年 is a figure; 2024年, 10多年 are not
     if unit == "个月" and before[-1:] in _PERIOD_BEFORE:
@@ -86,6 +91,8 @@ def _is_statistic(text: str, at: int, number: str, unit: str, more: str | None) 
 
 
 def parse_number(text: str) -> Decimal | None:
+    if not text:
+        return Decimal(1)                                  # 百余名: the magnitude alone
     if text[0].isdigit():
         return Decimal(text.replace(",", ""))
     total, current = 0, 0

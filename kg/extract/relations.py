@@ -14,11 +14,13 @@ Rule kinds:
   the common templates: ``before`` (cue right before the object), ``after`` (right after it), ``between`` (subject,
   cue, object in one clause), ``between-reversed`` (object, cue, subject) and ``adjacent`` (object written right before
   the subject: 浙江义乌). A template without ``{s}`` takes the nearest mention of a subject class in the sentence (the
-  one before the object if there is one). Mentions listed with the bound one (A、B和C) get the same relation.
+  one before the object if there is one). Mentions listed with the bound one (A、B和C) get the same relation, unless
+  the rule says ``lists: false`` (apposition holds inside one item of a list: 日本东京、韩国首尔).
 - ``name``: the subject's own name holds the object. ``part: prefix`` (义乌国际商贸城 -> 义乌) or ``part: endpoints``
   (义乌—宁波海铁联运 -> 义乌 and 宁波; ``property`` for the first end, ``property_end`` for the last). ``named: true``
   takes only objects the article also names on their own (满洲里口岸 alone does not make 满洲里 a topic).
-- ``hierarchy``: the gazetteer names the object as the subject's parent and the article mentions both.
+- ``hierarchy``: the gazetteer names the object as the subject's parent and the article mentions both; no sentence
+  states it, so the Extractor has it cite the gazetteer row instead (``kg.extract.sources``).
 
 Any kind: ``inverse: true`` makes the relation run from the object slot to the subject slot (a topic rule whose
 implicit side is the relation's object: 推进X改革 with no place named -> X appliesTo the article's place).
@@ -94,6 +96,7 @@ class Rule:
     inverse: bool = False             # the relation runs from the object slot to the subject slot (X管委会 runs X)
     named: bool = False               # name rules: the object must be named on its own somewhere in the article
     topic: bool = False               # a sentence without a subject takes the article's topic (the one named most)
+    lists: bool = True                # a relation stated for a list holds for each member (not for apposition)
     confidence: float = 0.8
     compiled: tuple[Template, ...] = field(default=(), compare=False, repr=False)
 
@@ -108,17 +111,18 @@ class Rule:
         return cls in self.object or coarse(cls) in self.object
 
 
-def load_rules(folder: Path) -> list[Rule]:
+def load_rules(folder: Path, *, every: bool = False) -> list[Rule]:
+    """The rules of ``folder``; those marked ``enabled: false`` (measured below 0.7 precision) only with ``every``."""
     rules = []
     for path in sorted(Path(folder).glob("*.yml")):
         for raw in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("rules", []):
-            rules.append(parse_rule(raw, path))
+            rules.append((parse_rule(raw, path), not raw.get("enabled", True)))
     seen = set()
-    for rule in rules:
+    for rule, _ in rules:
         if rule.id in seen:
             raise DataError(f"[E015] Rule id {rule.id!r} is used twice in {folder}; give each rule its own id")
         seen.add(rule.id)
-    return rules
+    return [rule for rule, off in rules if every or not off]
 
 
 def parse_rule(raw: dict, path: Path | str = "<rule>") -> Rule:
@@ -166,7 +170,7 @@ def parse_rule(raw: dict, path: Path | str = "<rule>") -> Rule:
         across=bool(raw.get("across", False)), closest=bool(raw.get("closest", False)),
         part=raw.get("part", "prefix"), property_end=raw.get("property_end"), inverse=bool(raw.get("inverse", False)),
         through=bool(raw.get("through", False)), named=bool(raw.get("named", False)),
-        topic=bool(raw.get("topic", False)),
+        topic=bool(raw.get("topic", False)), lists=bool(raw.get("lists", True)),
         confidence=raw.get("confidence", 0.8),
     )
 
@@ -320,11 +324,11 @@ def _pattern(rule: Rule, group: list[Mention], masked: str, at: list[int | None]
                         takers = [topic.entity]
                         evidence = replace(evidence, confidence=round(rule.confidence * 0.8, 3))
                     else:
-                        listed = [group[s] for s in _conjuncts(masked, subj, group, rule.subject_ok)]
+                        listed = [group[s] for s in _listed(rule, masked, subj, group, rule.subject_ok)]
                         through = rule.through and resolve is not None
                         takers = [(through and _name_head(m, resolve)) or m.entity for m in listed]
                     for subject in takers:
-                        for t in _conjuncts(masked, o, group, rule.object_ok):
+                        for t in _listed(rule, masked, o, group, rule.object_ok):
                             if subject.key != group[t].entity.key:
                                 yield Relation(group[t].entity.key, rule.property, subject.key, evidence) \
                                     if rule.inverse else Relation(subject.key, rule.property, group[t].entity.key,
@@ -348,15 +352,38 @@ def _nearest_subject(rule: Rule, group: list[Mention], o: int, at: int) -> int |
     return before[-1] if before else None
 
 
+def _listed(rule: Rule, masked: str, n: int, group: list[Mention], ok: Callable[[str], bool]) -> list[int]:
+    """The members of the list mention ``n`` stands in, for a rule whose relation holds for each member; for an
+    apposition, the names of n's class listed right after it with no modifier of their own (浙南温州港和台州港: 浙南
+    holds both ports; 韩国首尔、新加坡 and 中国青岛和德国汉堡 stop at once)."""
+    if rule.lists:
+        return _conjuncts(masked, n, group, ok)
+    out, i = [n], masked.index(chr(_SLOT0 + n))
+    while (j := _joined(masked, i, 1)) is not None and group[ord(masked[j]) - _SLOT0].entity.cls == group[n].entity.cls \
+            and not (j + 1 < len(masked) and _is_slot(masked[j + 1])):
+        out.append(ord(masked[j]) - _SLOT0)
+        i = j
+    return out
+
+
 def _conjuncts(masked: str, n: int, group: list[Mention], ok: Callable[[str], bool]) -> list[int]:
-    """The mention and those of its kind listed with it: A、B和C."""
+    """The mention and those of its kind listed with it: A、B和C.
+
+    The items of a list may be runs of names (日本东京、韩国首尔): a name that modifies the next one (韩国 in 韩国首尔)
+    is no item of the list, and the item after a list mark is the last name of its run (首尔, not 韩国).
+    """
     out = [n]
+    at = masked.index(chr(_SLOT0 + n))
+    if at + 1 < len(masked) and _is_slot(masked[at + 1]):
+        return out
     for step in (-1, 1):
-        i = masked.index(chr(_SLOT0 + n))
+        i = at
         while True:
             j = _joined(masked, i, step)
             if j is None:
                 break
+            while step > 0 and j + 1 < len(masked) and _is_slot(masked[j + 1]):
+                j += 1                   # the head of the next item: 德国汉堡 -> 汉堡
             k = ord(masked[j]) - _SLOT0
             if not ok(group[k].entity.cls) or coarse(group[k].entity.cls) != coarse(group[n].entity.cls):
                 break

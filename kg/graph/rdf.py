@@ -9,7 +9,7 @@ from decimal import Decimal
 from urllib.parse import quote
 
 from rdflib import Literal, URIRef
-from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS, XSD
+from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
 
 from kg.records import Article, Entity, Extraction, Observation, Provenance, Relation
 from kg.vocab import ID_NS, INDICATOR_NS, KG
@@ -55,7 +55,8 @@ def _digest(*parts: object) -> str:
 
 def observation_iri(obs: Observation) -> URIRef:
     """The same statistic stated by two articles is one node with two pieces of evidence."""
-    digest = _digest(obs.subject, obs.indicator, obs.value, obs.unit, obs.period, obs.period_start, obs.period_end)
+    digest = _digest(obs.subject, obs.indicator, obs.value, obs.unit, obs.period, obs.period_start, obs.period_end,
+                     *obs.partners)
     return ID_NS[f"obs/{digest}"]
 
 
@@ -101,6 +102,9 @@ def evidence_triples(prov: Provenance, statement: Triple | None, node: URIRef) -
     yield node, KG.sentence, sentence
     yield node, KG.rule, _plain(prov.rule)
     yield node, KG.confidence, _confidence(prov.confidence)
+    if prov.source:            # a data file's row, not the article: the file is a document of its own
+        yield from _source_document(prov.doc_id, prov.source)
+        yield node, PROV.wasAttributedTo, doc_iri(prov.doc_id)
     if prov.reported_on:
         yield node, KG.reportedOn, _date(prov.reported_on)
     if prov.role:
@@ -121,6 +125,13 @@ def _sentence_triples(sentence: URIRef, text: str, start: int, end: int, doc_id:
     return ((sentence, RDF.type, KG.Sentence), (sentence, KG.text, Literal(text, lang="zh")),
             (sentence, KG.charStart, Literal(start)), (sentence, KG.charEnd, Literal(end)),
             (sentence, KG.inDocument, doc_iri(doc_id)))
+
+
+@functools.lru_cache(maxsize=1 << 6)
+def _source_document(doc_id: str, source: str) -> tuple[Triple, ...]:
+    doc = doc_iri(doc_id)
+    return ((doc, RDF.type, KG.Document), (doc, KG.sourceFile, Literal(source)),
+            (doc, DCTERMS.title, Literal(f"gazetteer: {source}")))
 
 
 @functools.lru_cache(maxsize=1 << 12)
@@ -154,6 +165,8 @@ def observation_triples(obs: Observation) -> Iterator[Triple]:
     if obs.subject:
         yield node, KG.subject, entity_iri(obs.subject)
     yield node, KG.indicator, Literal(obs.indicator, lang="zh")
+    for partner in obs.partners:
+        yield node, KG.partner, entity_iri(partner)
     yield node, KG.value, Literal(obs.value, datatype=XSD.decimal)
     yield node, KG.unit, KG[obs.unit]
     yield node, KG.valueText, Literal(obs.text, lang="zh")
