@@ -166,3 +166,27 @@ def test_remove_a_document_by_source_file(built, articles, tmp_path):
     assert "removed ningbo-port" in result.output
     docs = run("query", copy, "--name", "documents", "--format", "csv").output
     assert "ningbo_port.html" not in docs and "railway_express.html" in docs
+
+
+@pytest.mark.parametrize("problem", ["missing input", "missing model"])
+def test_failed_build_writes_nothing(problem, tmp_path, monkeypatch):
+    """Before: a build that read no article left an empty store/, graph.ttl and explorer.html in --out."""
+    source = tmp_path / "no_such_folder"
+    if problem == "missing model":
+        source = EXAMPLES / "ningbo_port.html"
+        monkeypatch.setenv("KG_PKUSEG_MODEL", str(tmp_path / "no_model"))
+    result = run("build", source, "--out", tmp_path / "out", "--no-validate")
+    assert result.exit_code != 0
+    assert not (tmp_path / "out").exists() or list((tmp_path / "out").iterdir()) == []
+    assert "wrote" not in result.output
+
+
+def test_figure_too_big_for_decimal_does_not_stop_the_build(tmp_path):
+    """Before: 21 digits before 亿元 raised decimal.InvalidOperation, killed the build, and no graph was written."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    shutil.copy(EXAMPLES / "ningbo_port.html", folder / "ningbo_port.html")
+    (folder / "big.txt").write_text("义乌口岸今年进出口额达" + "9" * 24 + "亿元，同比增长12%。\n", encoding="utf-8")
+    result = run("build", folder, "--out", tmp_path / "out", "--no-validate")
+    assert result.exit_code == 0, result.output
+    assert "built 2 documents" in result.output and (tmp_path / "out" / "graph.ttl").exists()
