@@ -180,3 +180,27 @@ def test_a_failing_batch_on_dask_is_run_again_one_article_at_a_time(broken_corpu
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
         report = build([str(broken_corpus)], tmp_path, dask=cluster.scheduler_address, explorer=False)
     _assert_only_the_marked_file_failed(report)
+
+
+# --- worker threads ----------------------------------------------------------------------------------------------
+
+def _blas_threads(_) -> tuple[str | None, int]:
+    import numpy  # noqa: F401  (OpenBLAS starts its threads when numpy loads)
+
+    return os.environ.get("OPENBLAS_NUM_THREADS"), len(os.listdir("/proc/self/task"))
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="counts threads in /proc")
+def test_workers_start_with_one_blas_thread(monkeypatch):
+    """Before: each worker started a BLAS thread per core, and two jobs on two cores ran slower than one."""
+    import multiprocessing
+
+    from kg.parallel import THREAD_VARIABLES, _one_blas_thread
+
+    for name in THREAD_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+    with _one_blas_thread():
+        pool = multiprocessing.get_context("spawn").Pool(2)
+    with pool:
+        assert pool.map(_blas_threads, range(2)) == [("1", 1), ("1", 1)]
+    assert all(name not in os.environ for name in THREAD_VARIABLES)   # the parent's environment is put back
