@@ -31,6 +31,7 @@ class BuildReport:
     seconds: float = 0.0
     chars: int = 0
     validation: object = None        # a kg.graph.validate.ValidationReport when the build validated its graph
+    outputs: list[str] = field(default_factory=list)   # the files written: none when no article could be read
 
     @property
     def skipped(self) -> int:
@@ -71,7 +72,6 @@ def build(
     from kg.ingest import read_articles
     from kg.nlp.segmenter import require_model
     from kg.parallel import extract_all
-    from kg.viz.explorer import write_explorer
 
     started = time.perf_counter()
     if dask:
@@ -79,21 +79,29 @@ def build(
 
         require_extra("distributed", "--dask")   # before anything is read or created
     out = Path(out)
-    store = GraphStore(out)
     report = BuildReport()
-    require_model()   # fail before reading anything when the model is missing
+    require_model()   # fail before reading or writing anything when the model is missing
+    store: GraphStore | None = None   # opened (created) when the first article is read: a failed build writes nothing
 
     def todo() -> Iterable[Article]:
+        nonlocal store
         for item in read_articles(list(paths), include=include, exclude=exclude, strict=strict):
             if isinstance(item, Problem):
                 report.problems.append(item)
                 log(f"{LOG_LABELS.get(item.kind, 'skipped')} {item}")
-            elif store.document_hash(item.doc_id) == item.content_hash:
+                continue
+            if store is None:
+                store = GraphStore(out)
+            if store.document_hash(item.doc_id) == item.content_hash:
                 report.unchanged.append(item.doc_id)
             else:
                 yield item
 
     for extraction in extract_all(todo(), jobs=jobs, dask=dask, statistical=statistical):
+        if isinstance(extraction, Problem):   # this document's extraction failed; the others go on
+            report.problems.append(extraction)
+            log(f"skipped {extraction}")
+            continue
         article = extraction.article
         store.replace_document(article.doc_id, extraction_triples(extraction))
         report.built.append(article.doc_id)
@@ -102,11 +110,24 @@ def build(
         report.relations += len(extraction.relations)
         report.observations += len(extraction.observations)
         log(f"built {article.doc_id} ({article.source}): {article.title or '(untitled)'}")
+    if store is not None:
+        _write_outputs(store, out, report, explorer=explorer, validate=validate)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _write_outputs(store: GraphStore, out: Path, report: BuildReport, *, explorer: bool,
+                   validate: bool | None) -> None:
+    """graph.ttl and explorer.html, each written whole (temporary file, then renamed), then the optional check."""
+    from kg.viz.explorer import write_explorer
+
     store.load_ontology()
     store.flush()
     report.triples = store.export(out / "graph.ttl", "ttl")
+    report.outputs.append(str(out / "graph.ttl"))
     if explorer:
         write_explorer(store, out / "explorer.html")
+        report.outputs.append(str(out / "explorer.html"))
     if validate is None:   # auto: SHACL over a big graph takes longer than adding a few articles to it
         validate = report.triples <= VALIDATE_UP_TO
     if validate:   # once, over the whole graph, at the end
@@ -114,8 +135,6 @@ def build(
 
         report.validation = validate_store(store)
     store.close()
-    report.seconds = time.perf_counter() - started
-    return report
 
 
 def build_paths(paths, out, **options) -> BuildReport:

@@ -79,10 +79,11 @@ def build(paths, out, include, exclude, strict, jobs, dask, no_model, validate, 
     except KGError as error:
         _fail(error)
     click.echo(report.summary())
-    click.echo(f"wrote {out / 'graph.ttl'} and {out / 'explorer.html'}")
+    if report.outputs:
+        click.echo(f"wrote {' and '.join(report.outputs)}")
     if report.validation is not None:
         click.echo(report.validation.summary() + ("" if report.validation.conforms else f"; see kg validate {out}"))
-    elif validate is None:
+    elif validate is None and report.outputs:
         click.echo(f"not validated ({report.triples} triples): run kg validate {out}, or build with --validate")
     if not report.ok:
         sys.exit(1)

@@ -416,6 +416,10 @@ def evaluate(
                 yield item
 
     for extraction in extract_all(articles(), statistical=statistical):
+        if isinstance(extraction, Problem):   # its extraction failed: reported, its gold file unmatched
+            report.problems.append(extraction)
+            log(f"skipped {extraction}")
+            continue
         pooled[_file_name(extraction.article.source)].append(extraction)
     for name in sorted(pooled):
         if name in golds:

@@ -3,15 +3,25 @@
 Each worker loads the pipeline once (about 5 s and 830 MB) and then turns Articles into Extractions; results come back
 in input order, so a parallel build writes exactly what a serial one writes. Articles stream through: at most a few
 batches are in flight at once, whatever the size of the corpus.
+
+A failure stays with its document: an exception while reading one article becomes a Problem naming its file, and a
+batch that fails as a whole (a worker lost, a result that does not travel) is run again one article at a time.
 """
 from __future__ import annotations
 
+import contextlib
 import itertools
-from collections.abc import Iterable, Iterator
+import os
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
 
-from kg.records import Article, Extraction
+from kg.records import Article, Extraction, Problem
 
 _WORKERS: dict[bool, tuple] = {}   # statistical? -> (nlp, extractor) of this process, loaded on first use
+
+# numpy's BLAS starts one thread per core in every process: N workers on N cores then fight over them (two jobs ran
+# three times slower than one). Each worker process gets one BLAS thread unless the user set these variables.
+THREAD_VARIABLES = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
 
 
 def _worker(statistical: bool):
@@ -24,9 +34,29 @@ def _worker(statistical: bool):
     return _WORKERS[statistical]
 
 
-def extract_batch(articles: list[Article], statistical: bool = True) -> list[Extraction]:
+def extract_batch(articles: list[Article], statistical: bool = True) -> list[Extraction | Problem]:
+    """The batch's extractions in order; if anything fails, each article again on its own, a failure as a Problem."""
+    from kg.nlp.pipeline import read_docs
+
     nlp, extractor = _worker(statistical)
-    return [extractor(doc, article) for doc, article in zip(nlp.pipe(a.text for a in articles), articles)]
+    try:
+        return [extractor(doc, article) for doc, article in zip(read_docs(nlp, articles), articles)]
+    except Exception:   # noqa: BLE001  (which article? each on its own says)
+        if len(articles) == 1:
+            return [failed(articles[0], _error())]
+        return [item for article in articles for item in extract_batch([article], statistical)]
+
+
+def failed(article: Article, error: str) -> Problem:
+    return Problem(article.source, f"[E070] extraction failed: {error}",
+                   "the rest of the batch was built; please report this input")
+
+
+def _error() -> str:
+    import sys
+
+    kind, value, _ = sys.exc_info()
+    return f"{kind.__name__}: {value}"[:300]
 
 
 def _batches(articles: Iterable[Article], size: int) -> Iterator[list[Article]]:
@@ -36,7 +66,7 @@ def _batches(articles: Iterable[Article], size: int) -> Iterator[list[Article]]:
 
 
 def extract_all(articles: Iterable[Article], *, jobs: int = 1, dask: str | None = None,
-                batch_size: int = 8, statistical: bool = True) -> Iterator[Extraction]:
+                batch_size: int = 8, statistical: bool = True) -> Iterator[Extraction | Problem]:
     """``statistical=False`` runs the rules and gazetteer only, without the trained NER layer."""
     if dask:
         yield from _on_dask(articles, dask, batch_size, statistical)
@@ -47,28 +77,61 @@ def extract_all(articles: Iterable[Article], *, jobs: int = 1, dask: str | None 
         import multiprocessing
 
         context = multiprocessing.get_context("spawn")   # fork would copy a half-initialised parent
-        with context.Pool(jobs) as pool:
-            work = ((batch, statistical) for batch in _batches(articles, batch_size))
-            for result in pool.imap(_star, work):
-                yield from result
+        with _one_blas_thread():   # the workers start now, with the variables set; the parent's are put back
+            pool = context.Pool(jobs)
+        with pool:
+            def submit(batch):
+                return pool.apply_async(extract_batch, (batch, statistical))
+
+            yield from _in_order(articles, submit, lambda task: task.get(), batch_size, window=2 * jobs)
 
 
-def _star(args: tuple) -> list[Extraction]:
-    return extract_batch(*args)
+def _in_order(articles: Iterable[Article], submit: Callable, result: Callable, batch_size: int,
+              window: int) -> Iterator[Extraction | Problem]:
+    """Results in input order with at most ``window`` batches in flight; a batch whose task fails is sent again one
+    article at a time, and an article that fails alone becomes a Problem."""
+    pending: deque = deque()
+
+    def collect(batch, task):
+        try:
+            return result(task)
+        except Exception:   # noqa: BLE001
+            if len(batch) == 1:
+                return [failed(batch[0], _error())]
+            return [item for article in batch for item in collect([article], submit([article]))]
+
+    for batch in _batches(articles, batch_size):
+        pending.append((batch, submit(batch)))
+        if len(pending) >= window:
+            yield from collect(*pending.popleft())
+    while pending:
+        yield from collect(*pending.popleft())
 
 
-def _on_dask(articles: Iterable[Article], address: str, batch_size: int, statistical: bool) -> Iterator[Extraction]:
+@contextlib.contextmanager
+def _one_blas_thread():
+    """Processes spawned inside this block start with one BLAS/OpenMP thread (they read the variables when numpy
+    loads, which is after the spawn); variables the user set are left alone."""
+    saved = {name: os.environ.get(name) for name in THREAD_VARIABLES}
+    for name in THREAD_VARIABLES:
+        os.environ.setdefault(name, "1")
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+
+
+def _on_dask(articles: Iterable[Article], address: str, batch_size: int,
+             statistical: bool) -> Iterator[Extraction | Problem]:
     """Extraction on a Dask distributed cluster; a bounded number of batches in flight, results in order."""
-    from collections import deque
-
     from distributed import Client
 
     with Client(address) as client:
         workers = max(len(client.scheduler_info().get("workers", {})), 1)
-        pending: deque = deque()
-        for batch in _batches(articles, batch_size):
-            pending.append(client.submit(extract_batch, batch, statistical, pure=False))
-            if len(pending) >= 2 * workers:
-                yield from pending.popleft().result()
-        while pending:
-            yield from pending.popleft().result()
+
+        def submit(batch):
+            return client.submit(extract_batch, batch, statistical, pure=False)
+
+        yield from _in_order(articles, submit, lambda future: future.result(), batch_size, window=2 * workers)

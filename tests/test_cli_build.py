@@ -101,7 +101,11 @@ def test_every_relation_has_its_source(built):
     relations = [r for r in rows if r["property"].rsplit("#", 1)[-1] in ("departsFrom", "locatedIn", "destination")]
     assert relations
     assert all(r.get("title") and r.get("text") and r.get("sourceFile") for r in relations)
-    assert all(r.get("date") for r in relations if not r.get("sourceFile", "").endswith("platform_news.txt"))
+    from_articles = [r for r in relations if r["rule"] != "gazetteer-hierarchy"]
+    assert from_articles and all(r.get("date") for r in from_articles
+                                 if not r.get("sourceFile", "").endswith("platform_news.txt"))
+    # the gazetteer's facts cite its row: a file of ontology/gazetteer/, never an article's sentence
+    assert all(r["sourceFile"].startswith("gazetteer/") for r in relations if r["rule"] == "gazetteer-hierarchy")
 
 
 def test_validate_passes_on_the_examples(built):
@@ -196,3 +200,27 @@ def test_summary_counts_skipped_and_warnings_apart(kinds, counts, ok):
     report = BuildReport(problems=[Problem(f"{i}.txt", "[I000] test", kind=kind, count=4 if kind == "ignored" else 1)
                                    for i, kind in enumerate(kinds)])
     assert counts in report.summary() and report.ok is ok
+
+
+@pytest.mark.parametrize("problem", ["missing input", "missing model"])
+def test_failed_build_writes_nothing(problem, tmp_path, monkeypatch):
+    """Before: a build that read no article left an empty store/, graph.ttl and explorer.html in --out."""
+    source = tmp_path / "no_such_folder"
+    if problem == "missing model":
+        source = EXAMPLES / "ningbo_port.html"
+        monkeypatch.setenv("KG_PKUSEG_MODEL", str(tmp_path / "no_model"))
+    result = run("build", source, "--out", tmp_path / "out", "--no-validate")
+    assert result.exit_code != 0
+    assert not (tmp_path / "out").exists() or list((tmp_path / "out").iterdir()) == []
+    assert "wrote" not in result.output
+
+
+def test_figure_too_big_for_decimal_does_not_stop_the_build(tmp_path):
+    """Before: 21 digits before 亿元 raised decimal.InvalidOperation, killed the build, and no graph was written."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    shutil.copy(EXAMPLES / "ningbo_port.html", folder / "ningbo_port.html")
+    (folder / "big.txt").write_text("义乌口岸今年进出口额达" + "9" * 24 + "亿元，同比增长12%。\n", encoding="utf-8")
+    result = run("build", folder, "--out", tmp_path / "out", "--no-validate")
+    assert result.exit_code == 0, result.output
+    assert "built 2 documents" in result.output and (tmp_path / "out" / "graph.ttl").exists()

@@ -1,6 +1,7 @@
 """Figures as written -> value, unit code, qualifier (kg.extract.numbers with ontology/units.yml)."""
 from __future__ import annotations
 
+import time
 from decimal import Decimal
 
 import pytest
@@ -56,6 +57,10 @@ def test_figure(text, value, unit, qualifier):
     "编号为2024.5的文件",          # no unit
     "在全国排名第51位",            # ranks are not counts of people
     "排名同比上升10位",
+    "版本1.2.3万吨级",             # dotted parts: a version number, not a decimal
+    "代码" + "7" * 31 + "元",      # a run of digits longer than any figure
+    "乱码" + "8," * 20 + "8万吨",   # more thousands groups than a figure has
+    "一" * 20 + "家",              # twenty numerals in a row
 ])
 def test_not_a_figure(text):
     assert list(FIGURES.find(text)) == []
@@ -69,6 +74,25 @@ def test_not_a_figure(text):
 def test_range_in_words(text, low, high, unit):
     figs = list(FIGURES.find(text))
     assert [(f.value, f.unit) for f in figs] == [(Decimal(low), unit), (Decimal(high), unit)]
+
+
+@pytest.mark.parametrize("text,value", [
+    ("进出口" + "9" * 21 + "亿元", "9" * 21 + "0" * 8),       # more digits than Decimal's default 28
+    ("合计" + "1" * 29 + "元", "1" * 29),
+    ("货值" + "3" * 30 + ".5万亿元", "3" * 30 + "5" + "0" * 11),
+])
+def test_huge_figure_is_read_exactly(text, value):
+    (fig,) = FIGURES.find(text)
+    assert (fig.value, fig.unit) == (Decimal(value), "CNY")
+
+
+@pytest.mark.parametrize("run", ["1", "1,", "1.", "一", "1至", "超1万"])
+def test_long_runs_are_read_in_linear_time(run):
+    """16,000 digits took 113 s (quadratic) before the runs were capped; now a few ms. Generous bound: shared CI."""
+    text = "出口额" + run * (16_000 // len(run)) + "。"
+    started = time.perf_counter()
+    FIGURES.find(text)
+    assert time.perf_counter() - started < 2.0
 
 
 def test_range_gives_both_ends():

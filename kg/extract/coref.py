@@ -8,6 +8,8 @@ The words are data: ``ontology/rules/anaphora.yml``.
 """
 from __future__ import annotations
 
+import bisect
+import itertools
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -60,12 +62,13 @@ def resolve_anaphors(article: Article, mentions: list[Mention], sentence_at: Cal
         return
     text = article.text
     ordered = sorted(mentions, key=lambda m: m.start)
-    taken = [(m.start, m.end) for m in ordered]
+    covered = _Covered(ordered)
+    ends = {m.end for m in ordered}
     for found in anaphora.pattern().finditer(text):
         start, end = found.span()
         head = found.group("head")
         classes, bare = anaphora.heads[head]
-        if any(s < end and start < e for s, e in taken):
+        if covered.overlaps(start, end):
             continue
         if end < len(text) and text[end] in anaphora.not_before:
             continue
@@ -75,7 +78,7 @@ def resolve_anaphors(article: Article, mentions: list[Mention], sentence_at: Cal
         elif start > 0 and _CJK.match(text[start - 1]) and found.group("prefix") in ("全", "我", "本") \
                 and text[start - 1] not in "在是为和与及对让使把将从":
             # 金华全市 is still 金华; but 安全区, 自我市 are words of their own: only after a name or a function word
-            if not any(m.end == start for m in ordered):
+            if start not in ends:
                 continue
         if found.group("prefix") in HOME:
             antecedent = most_named(ordered, lambda cls: cls in classes or coarse(cls) in classes)
@@ -85,6 +88,19 @@ def resolve_anaphors(article: Article, mentions: list[Mention], sentence_at: Cal
             continue
         prov = Provenance(article.doc_id, sentence_at(start), rule=RULE, confidence=0.7, reported_on=article.date)
         yield Mention(antecedent.entity, start, end, text[start:end], prov)
+
+
+class _Covered:
+    """Does a span overlap a mention? In log time (a 1.4-million-character article has a hundred thousand mentions):
+    the mentions starting before the span's end overlap it if the furthest end among them lies past its start."""
+
+    def __init__(self, ordered: list[Mention]):
+        self.starts = [m.start for m in ordered]
+        self.furthest = list(itertools.accumulate((m.end for m in ordered), max))
+
+    def overlaps(self, start: int, end: int) -> bool:
+        i = bisect.bisect_left(self.starts, end)
+        return i > 0 and self.furthest[i - 1] > start
 
 
 def _antecedent(ordered: list[Mention], at: int, head: str, classes: frozenset[str]) -> Mention | None:

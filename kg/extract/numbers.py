@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import Context, Decimal, InvalidOperation, localcontext
 from pathlib import Path
 
 import yaml
@@ -12,6 +12,14 @@ from kg.paths import ontology_dir
 
 QUALIFIERS = ("超过", "多达", "近", "约", "超", "逾", "不足", "突破")
 _MAGNITUDE = {"万": Decimal(10_000), "亿": Decimal(100_000_000), "千": Decimal(1_000), "百": Decimal(100)}
+# A figure has at most this many digits before (and after) its decimal point, and a number of Chinese numerals at
+# most _MAX_NUMERALS characters: a longer run is not a figure (it is a code, a table gone wrong, noise). The caps
+# also keep the finder linear: an unbounded \d+ is re-scanned from every position of a long run of digits.
+_MAX_DIGITS = 30
+_MAX_NUMERALS = 12
+_MAX_GROUPS = 8        # 1,234,567: thousands groups (or dotted parts) after the first
+# Wide enough for any figure the pattern can match (2 x 30 digits, 亿亿, the unit's multiplier): exact, never rounded.
+_EXACT = Context(prec=100)
 _CN_DIGITS = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 
 
@@ -25,6 +33,11 @@ class Figure:
     text: str
 
 
+_DIGITS = r"\d{1,%d}" % _MAX_DIGITS
+_RUN = r"(?<!\d)(?<!\d[.,])" + _DIGITS      # starts where a run of digits starts, never inside one
+_NUMERAL = "[一二两三四五六七八九十]"
+
+
 class FigureFinder:
     def __init__(self, units: dict[str, tuple[str, Decimal]]):
         self.units = units
@@ -32,8 +45,10 @@ class FigureFinder:
         unit = "|".join(re.escape(w) for w in words)
         self._pattern = re.compile(
             r"(?P<qual>" + "|".join(QUALIFIERS) + r")?"
-            r"(?:(?P<lo>\d+(?:\.\d+)?)(?P<lounit>" + unit + r")?(?:至|到|—|-|~|－)(?=\d))?"
-            r"(?P<num>\d+(?:[.,]\d+)*|[一二两三四五六七八九十]+|(?=[百千万]+[多余]))"   # 百余名: one hundred and more
+            r"(?:(?P<lo>" + _RUN + r"(?:\." + _DIGITS + r")?)(?P<lounit>" + unit + r")?(?:至|到|—|-|~|－)(?=\d))?"
+            r"(?P<num>" + _RUN + r"(?:[.,]" + _DIGITS + r"){0,%d}" % _MAX_GROUPS
+            + r"|(?<!" + _NUMERAL + r")" + _NUMERAL + r"{1,%d}"
+            r"|(?=[百千万]+[多余]))" % _MAX_NUMERALS +   # 百余名: one hundred and more
             r"(?P<mag>[万亿千百]{0,2})(?P<more>多|余)?"
             r"(?P<unit>" + unit + ")"
         )
@@ -43,7 +58,12 @@ class FigureFinder:
         data = yaml.safe_load((path or ontology_dir() / "units.yml").read_text(encoding="utf-8"))
         return cls({word: (code, Decimal(str(mult))) for word, (code, mult) in data["units"].items()})
 
-    def find(self, text: str):
+    def find(self, text: str) -> list[Figure]:
+        """Every figure in ``text``, computed exactly: a 25-digit sum of 亿元 is read, never rounded or a crash."""
+        with localcontext(_EXACT):    # not around a generator: the caller's arithmetic keeps its own context
+            return list(self._find(text))
+
+    def _find(self, text: str):
         for m in self._pattern.finditer(text):
             start = m.start("lo") if m.group("lo") else m.start("num")
             if start > 0 and (text[start - 1].isdigit() or text[start - 1] in ".．/"):
@@ -94,7 +114,10 @@ def parse_number(text: str) -> Decimal | None:
     if not text:
         return Decimal(1)                                  # 百余名: the magnitude alone
     if text[0].isdigit():
-        return Decimal(text.replace(",", ""))
+        try:
+            return Decimal(text.replace(",", ""))
+        except InvalidOperation:     # 1.2.3 (a version, a section number): not a figure
+            return None
     total, current = 0, 0
     for ch in text:
         if ch == "十":
