@@ -48,7 +48,7 @@ def extract_batch(articles: list[Article], statistical: bool = True) -> list[Ext
 
 
 def failed(article: Article, error: str) -> Problem:
-    return Problem(article.source, f"[E070] extraction failed: {error}",
+    return Problem(article.source, f"[E072] extraction failed: {error}",
                    "the rest of the batch was built; please report this input")
 
 

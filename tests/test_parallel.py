@@ -150,7 +150,7 @@ def failing_workers(tmp_path, monkeypatch):
 def _assert_only_the_marked_file_failed(report):
     assert sorted(name.split("-")[0] for name in report.built) == sorted(Path(name).stem for name in ARTICLES)
     (problem,) = report.problems
-    assert problem.source.endswith("z.txt") and "[E070]" in problem.message and "RuntimeError" in problem.message
+    assert problem.source.endswith("z.txt") and "[E072]" in problem.message and "RuntimeError" in problem.message
 
 
 def test_an_exception_in_one_article_is_a_problem_and_the_batch_builds(broken_corpus, tmp_path, monkeypatch):
