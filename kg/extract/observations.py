@@ -6,7 +6,8 @@
   ``kg.extract.periods``).
 - subject: the entity the clause is about: the last eligible mention of the clause before the figure, else the first
   of the sentence, else the subject of the sentence before in the same paragraph, else the document's main place (a
-  fallback, flagged with a lower confidence).
+  fallback, flagged with a lower confidence). A place written right before a service word (义乌回程班列127列) gives
+  the figure to the service the article names most (``ontology/rules/figures.yml``).
   Industries, countries and regions are not subjects (体育用品出口, 对东盟出口: they qualify the indicator), nor are
   mentions governed by a preposition (对/与/较/比/向/占/通过/依托 …: 较排名第二的嘉兴高出); a policy named in an earlier
   clause gives way to any other name there.
@@ -16,8 +17,12 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterator
+from pathlib import Path
+
+import yaml
 
 from kg.extract.indicators import indicator_facets
+from kg.extract.mentions import most_named
 from kg.extract.numbers import Figure, FigureFinder
 from kg.extract.periods import PERIOD, find_period
 from kg.extract.sentences import SentenceIndex
@@ -42,9 +47,12 @@ _STRIP = " 　的了是为达到共约近超逾已和及与、等分别其中，
 
 
 def extract_observations(
-    *, article: Article, sentences: SentenceIndex, mentions: list[Mention], figures: FigureFinder
+    *, article: Article, sentences: SentenceIndex, mentions: list[Mention], figures: FigureFinder,
+    services: re.Pattern | None = None
 ) -> Iterator[Observation]:
+    """``services`` (``service_words``) finds a service word written after a place (回程班列)."""
     main = main_subject(mentions, article)
+    route = most_named(mentions, lambda cls: cls == "Route") if services else None
     by_sentence: dict[int, list[Mention]] = {}
     for m in mentions:
         by_sentence.setdefault(m.provenance.sentence.start, []).append(m)
@@ -61,6 +69,8 @@ def extract_observations(
         for fig in figures.find(sentence.text):
             clause_start = _clause_start(sentence.text, fig.start)
             found = _subject(here, sentence, clause_start, fig.start, before) or carried
+            if route is not None and _runs_service(here, sentence, clause_start, fig.start, found, services):
+                found = route.entity.key
             subject = found or main          # the article's main place: a fallback, flagged by a lower confidence
             before = subject
             # figures listed in one clause share what it says before the first of them (分别进出口578亿元、405亿元)
@@ -89,6 +99,27 @@ def extract_observations(
             if fig.unit not in ("percent", "percentage_point", "times"):
                 last = (fig, _CHANGE.sub("", indicator) if indicator else "")
             carried = subject if subject != main else carried
+
+
+def service_words(path: Path) -> re.Pattern | None:
+    """What may follow a place that only says where a service runs from (``services`` and ``service_modifiers`` in
+    ``path``): modifiers, then the service word; None without the file or a service in it."""
+    data = (yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else None) or {}
+    if not data.get("services"):
+        return None
+    services = "|".join(map(re.escape, sorted(data["services"], key=len, reverse=True)))
+    modifiers = "|".join(map(re.escape, sorted(data.get("service_modifiers") or (), key=len, reverse=True)))
+    return re.compile(f"(?:{modifiers})*(?:{services})" if modifiers else f"(?:{services})")
+
+
+def _runs_service(here: list[Mention], sentence: Sentence, clause_start: int, figure_start: int, subject: str | None,
+                  services: re.Pattern) -> bool:
+    """The subject is a place named in the clause right before a service word (义乌回程班列127列)."""
+    for m in reversed(here):
+        local = m.start - sentence.start
+        if m.entity.key == subject and clause_start <= local < figure_start and coarse(m.entity.cls) == "Place":
+            return bool(services.match(sentence.text[m.end - sentence.start:figure_start]))
+    return False
 
 
 def _clause_start(text: str, end: int) -> int:
