@@ -102,14 +102,16 @@ def extract_observations(
 
 
 def service_words(path: Path) -> re.Pattern | None:
-    """What may follow a place that only says where a service runs from (``services`` and ``service_modifiers`` in
-    ``path``): modifiers, then the service word; None without the file or a service in it."""
+    """What may follow a place that only says where a service runs from (``services``, ``service_modifiers`` and
+    ``service_origins`` in ``path``): modifiers then the service word, or an origin word; None without the file or a
+    service in it."""
     data = (yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else None) or {}
     if not data.get("services"):
         return None
-    services = "|".join(map(re.escape, sorted(data["services"], key=len, reverse=True)))
-    modifiers = "|".join(map(re.escape, sorted(data.get("service_modifiers") or (), key=len, reverse=True)))
-    return re.compile(f"(?:{modifiers})*(?:{services})" if modifiers else f"(?:{services})")
+    alt = lambda key: "|".join(map(re.escape, sorted(data.get(key) or (), key=len, reverse=True)))   # noqa: E731
+    words = f"(?:{alt('service_modifiers')})*(?:{alt('services')})" if data.get("service_modifiers") else \
+        f"(?:{alt('services')})"
+    return re.compile(f"{words}|(?:{alt('service_origins')})" if data.get("service_origins") else words)
 
 
 def _runs_service(here: list[Mention], sentence: Sentence, clause_start: int, figure_start: int, subject: str | None,
