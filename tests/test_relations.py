@@ -195,6 +195,7 @@ MUST_NOT = [
     # a clause-initial head alone refers back too; the nearest of its kind whose name ends with the head comes first
     ("[金义片区|Zone]与[义乌综保区|Zone]协同发展。2025年，片区推出新政。", "片区", "金义片区"),
     ("[好运达|Platform]上线一年。截至6月，平台注册商户超2万家。", "平台", "好运达"),
+    ("[恒达纺织有限公司|Company]总经理说，企业已连续10年增长。", "企业", "恒达纺织有限公司"),
 ])
 def test_anaphor_refers_back(text, word, refers_to):
     article, mentions = marked(text)
@@ -208,6 +209,7 @@ def test_anaphor_refers_back(text, word, refers_to):
     ("[义乌|City]新闻。全市场主体达到百万。", "全市"),                           # 全市场 is a word of its own
     ("[恒达公司|Company]很忙。一家物流公司也来了。", "公司"),                      # a bare head inside a phrase
     ("[宁波|City]建成安全区多个。", "全区"),                                    # 安全区 is a word of its own
+    ("[恒达公司|Company]很忙。外贸企业订单多。", "企业"),                          # 外贸企业: a bare head in a phrase
 ])
 def test_anaphor_left_alone(text, word):
     article, mentions = marked(text)
