@@ -83,6 +83,9 @@ def article_of(text: str, date: str | None = "2024-07-15"):
     ("[台州|City][汽摩配|Industry]出口120亿元。", "120亿元", "台州", "汽摩配出口"),
     ("[义乌|City]对[巴西|Country]出口88亿元。", "88亿元", "义乌", "对巴西出口"),
     ("[宁波|City]用电量较排名第二的[嘉兴|City]高出90亿千瓦时。", "90亿千瓦时", "宁波", "用电量较排名第二的嘉兴高出"),
+    # what a name is introduced as (作为X的核心平台) does not make X the subject
+    ("作为[金义片区|Zone]的核心平台，[金义综保公司|Company]一季度进出区总值是去年同期的2.1倍。", "2.1倍", "金义综保公司",
+     "进出区总值是同期"),
     # the organisation that reports a figure is its source
     ("[杭州海关|GovernmentBody]发布数据称，[湖州|City]外贸增长9%。", "9%", "湖州", "外贸增长"),
     # a policy is how it was done: governed by 通过/依托, or named in an earlier clause, it gives way to another name
