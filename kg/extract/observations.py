@@ -178,7 +178,10 @@ def _subject(here: list[Mention], sentence: Sentence, clause_start: int, figure_
     before = [m for m in here if m.start - sentence.start < figure_start and _eligible(m, sentence, here)]
     in_clause = [m for m in before if m.start - sentence.start >= clause_start]
     if in_clause:
-        return in_clause[-1].entity.key
+        last = in_clause[-1]
+        # a place written right after a service names the service's part there (中欧班列义乌平台共开行1060列)
+        route = next((m for m in before if m.end == last.start and coarse(m.entity.cls) == "Route"), None)
+        return (route if route is not None and coarse(last.entity.cls) == "Place" else last).entity.key
     if previous:
         return previous
     heads = [m for i, m in enumerate(before) if i + 1 == len(before) or before[i + 1].start != m.end]
