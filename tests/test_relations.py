@@ -95,6 +95,10 @@ MUST = [
     ("经[国务院|GovernmentBody]批准，《[浙江自贸区扩展方案|Policy]》正式实施。", ("浙江自贸区扩展方案", "issuedBy", "国务院")),
     ("《[浙江自贸区扩展方案|Policy]》经[国务院|GovernmentBody]批准后实施。", ("浙江自贸区扩展方案", "issuedBy", "国务院")),
     ("[商务部|GovernmentBody]“[外贸新业态优秀实践案例|Policy]”名单公布。", ("外贸新业态优秀实践案例", "issuedBy", "商务部")),
+    # appliesTo: a policy that covers, reaches or is extended to places (each of a list); a place that enjoys it
+    ("[跨境电商零售进口政策|Policy]覆盖[义乌|City]、[宁波|City]两地。", ("跨境电商零售进口政策", "appliesTo", "宁波")),
+    ("[市场采购贸易方式|Policy]已推广至[临沂|City]。", ("市场采购贸易方式", "appliesTo", "临沂")),
+    ("[金义综保区|Zone]内企业享受[保税政策|Policy]。", ("保税政策", "appliesTo", "金义综保区")),
     # officials listed after one title, or each with a title of their own
     ("[义乌市委|GovernmentBody]常委、副市长[张三|Person]、[李四|Person]出席活动。", ("李四", "affiliatedWith", "义乌市委")),
     ("[义乌海关|GovernmentBody]关长[王五|Person]、副关长[赵六|Person]、处长[钱七|Person]介绍情况。",
@@ -164,6 +168,7 @@ MUST_NOT = [
     ("[张强|Person]说，[宏达物流有限公司|Company]总经理[陈立|Person]也来了。", ("张强", "affiliatedWith", "宏达物流有限公司")),
     # a role word with no person right after it
     ("[宏达物流有限公司|Company]总经理表示，[陈立|Person]不在。", ("陈立", "affiliatedWith", "宏达物流有限公司")),
+    ("[市场采购贸易方式|Policy]出口额覆盖全年，[义乌|City]增长最快。", ("市场采购贸易方式", "appliesTo", "义乌")),
     ("[义乌海关|GovernmentBody]关长[王五|Person]、[宁波海关|GovernmentBody]副关长[赵六|Person]介绍情况。",
      ("赵六", "affiliatedWith", "义乌海关")),
     ("经[国务院|GovernmentBody]同意的试点，[浙江|Province]出台《[稳外贸十条|Policy]》。", ("稳外贸十条", "issuedBy", "国务院")),
