@@ -7,6 +7,9 @@ sentence printed for the judge only (``--show``); the committed judgement (docs/
 line numbers and verdicts, never the text.
 
     python scripts/draw_relations.py --lines 3000 --relations 120 --show > /tmp/draw.tsv
+
+``--rule`` (repeatable) samples ``--relations`` of each named rule's relations instead, to judge one rule on its own
+(a rule the devset gold says little about); ``--every`` runs the rules switched off by default too.
 """
 from __future__ import annotations
 
@@ -33,6 +36,7 @@ def main() -> None:
     parser.add_argument("--relations", type=int, default=120, help="relations to sample from what kg finds")
     parser.add_argument("--seed", type=int, default=18)
     parser.add_argument("--show", action="store_true", help="print the sentence too (for the judge; never commit)")
+    parser.add_argument("--rule", action="append", default=[], help="sample this rule's relations (repeatable)")
     args = parser.parse_args()
     lines = TRAIN.read_text(encoding="utf-8").splitlines()
     rng = random.Random(args.seed)
@@ -51,7 +55,13 @@ def main() -> None:
                 found.append((line, labels.get(r.subject, r.subject), r.prop, labels.get(r.object, r.object),
                               r.provenance.rule, r.provenance.sentence.text))
     found.sort()
-    sample = sorted(random.Random(args.seed).sample(found, min(args.relations, len(found))))
+    sample = []
+    for rule in args.rule or [None]:
+        pool = [f for f in found if rule is None or f[4] == rule]
+        sample += random.Random(args.seed).sample(pool, min(args.relations, len(pool)))
+        if rule is not None:
+            print(f"# {rule}: {len(pool)} relations in {args.lines} drawn lines (seed {args.seed})")
+    sample.sort()
     print(f"# {len(found)} relations in {args.lines} drawn lines (seed {args.seed}); {len(sample)} sampled")
     for line, s, p, o, rule, sentence in sample:
         print("\t".join([str(line), s, p, o, rule] + ([sentence] if args.show else [])))

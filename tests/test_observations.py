@@ -8,7 +8,7 @@ import pytest
 
 from kg.extract.coref import Anaphora, resolve_anaphors
 from kg.extract.numbers import FigureFinder
-from kg.extract.observations import extract_observations
+from kg.extract.observations import extract_observations, service_words
 from kg.extract.periods import find_period
 from kg.extract.sentences import SentenceIndex
 from kg.graph.rdf import entity_iri, observation_iri, observation_triples
@@ -18,6 +18,7 @@ from kg.records import Article, Entity, Mention, Provenance
 from kg.vocab import KG
 
 FIGURES = FigureFinder.load()
+SERVICES = service_words(ontology_dir() / "rules" / "figures.yml")
 ANAPHORA = Anaphora.load(ontology_dir() / "rules" / "anaphora.yml")
 MARK = re.compile(r"\[([^|\]]+)\|(\w+)\]")
 
@@ -67,7 +68,8 @@ def article_of(text: str, date: str | None = "2024-07-15"):
                         Provenance("o", index.at(start), f"ner:{cls}")) for start, name, cls in spans]
     mentions += resolve_anaphors(article, mentions, index.at, anaphora=ANAPHORA)    # as the Extractor does
     mentions.sort(key=lambda m: m.start)
-    return list(extract_observations(article=article, sentences=index, mentions=mentions, figures=FIGURES))
+    return list(extract_observations(article=article, sentences=index, mentions=mentions, figures=FIGURES,
+                                     services=SERVICES))
 
 
 @pytest.mark.parametrize("text,figure,subject,indicator", [
@@ -81,6 +83,9 @@ def article_of(text: str, date: str | None = "2024-07-15"):
     ("[台州|City][汽摩配|Industry]出口120亿元。", "120亿元", "台州", "汽摩配出口"),
     ("[义乌|City]对[巴西|Country]出口88亿元。", "88亿元", "义乌", "对巴西出口"),
     ("[宁波|City]用电量较排名第二的[嘉兴|City]高出90亿千瓦时。", "90亿千瓦时", "宁波", "用电量较排名第二的嘉兴高出"),
+    # what a name is introduced as (作为X的核心平台) does not make X the subject
+    ("作为[金义片区|Zone]的核心平台，[金义综保公司|Company]一季度进出区总值是去年同期的2.1倍。", "2.1倍", "金义综保公司",
+     "进出区总值是同期"),
     # the organisation that reports a figure is its source
     ("[杭州海关|GovernmentBody]发布数据称，[湖州|City]外贸增长9%。", "9%", "湖州", "外贸增长"),
     # a policy is how it was done: governed by 通过/依托, or named in an earlier clause, it gives way to another name
@@ -91,6 +96,17 @@ def article_of(text: str, date: str | None = "2024-07-15"):
      "330亿元", "义乌", "对非洲、美国和东盟分别进出口"),
     ("目前货物辐射至[绍兴|City]、[金华|City]和[衢州|City]等地，[宁波舟山港|Facility]形成了17条班列。",
      "17条", "宁波舟山港", "形成"),
+    # a place written right before a service word says where the service runs from: the figure is the service's
+    # (the one the article names most; the place stays in the indicator), and the next clause carries it on
+    ("[中欧班列|Route]运量大增。[金华|City]回程班列开行96列，运送8000标箱。", "96列", "中欧班列", "金华回程班列开行"),
+    ("[中欧班列|Route]运量大增。[金华|City]回程班列开行96列，运送8000标箱。", "8000标箱", "中欧班列", "运送"),
+    ("[中欧班列|Route]运量大增。[浙江|Province]中欧回程班列达到210列。", "210列", "中欧班列", "浙江中欧回程班列"),
+    ("[中欧班列|Route]运量大增。[义乌|City]始发开通了9条线路，实现每周3列的常态化运行。", "3列", "中欧班列", "实现每周"),
+    # a place written right after a service names the service's part there
+    ("今年，[中欧班列|Route][义乌|City]平台共开行1060列。", "1060列", "中欧班列", "义乌平台共开行"),
+    # a place that runs the service, or an article that names no service, keeps the figure
+    ("[中欧班列|Route]运量大增。[金华|City]开通国际航线12条。", "12条", "金华", "开通国际航线"),
+    ("[金华|City]回程班列开行96列。", "96列", "金华", "回程班列开行"),
     # nothing in the sentence: the sentence before, then the article's main place
     ("[丽水|City]的生态产品走俏。今年卖出3000吨。", "3000吨", "丽水", "卖出"),
 ])

@@ -88,6 +88,22 @@ MUST = [
     ("[李华|Person]，[永康五金协会|Organization]秘书长，常年奔走海外。", ("李华", "affiliatedWith", "永康五金协会")),
     # policies and trade
     ("[国务院|GovernmentBody]近日批复了《[金华市开放方案|Policy]》。", ("金华市开放方案", "issuedBy", "国务院")),
+    # issuedBy: bodies listed before the verb, 由 X、Y 制定, approval through 经 X 批准, the issuer before a quoted name
+    ("[商务部|GovernmentBody]和[海关总署|GovernmentBody]联合印发了《[稳外贸十条|Policy]》。", ("稳外贸十条", "issuedBy", "海关总署")),
+    ("《[跨境电商扶持办法|Policy]》由[浙江省商务厅|GovernmentBody]、[浙江省财政厅|GovernmentBody]制定。",
+     ("跨境电商扶持办法", "issuedBy", "浙江省财政厅")),
+    ("经[国务院|GovernmentBody]批准，《[浙江自贸区扩展方案|Policy]》正式实施。", ("浙江自贸区扩展方案", "issuedBy", "国务院")),
+    ("《[浙江自贸区扩展方案|Policy]》经[国务院|GovernmentBody]批准后实施。", ("浙江自贸区扩展方案", "issuedBy", "国务院")),
+    ("[商务部|GovernmentBody]“[外贸新业态优秀实践案例|Policy]”名单公布。", ("外贸新业态优秀实践案例", "issuedBy", "商务部")),
+    # appliesTo: a policy that covers, reaches or is extended to places (each of a list); a place that enjoys it
+    ("[跨境电商零售进口政策|Policy]覆盖[义乌|City]、[宁波|City]两地。", ("跨境电商零售进口政策", "appliesTo", "宁波")),
+    ("[市场采购贸易方式|Policy]已推广至[临沂|City]。", ("市场采购贸易方式", "appliesTo", "临沂")),
+    ("[金义综保区|Zone]内企业享受[保税政策|Policy]。", ("保税政策", "appliesTo", "金义综保区")),
+    # officials listed after one title, or each with a title of their own
+    ("[义乌市委|GovernmentBody]常委、副市长[张三|Person]、[李四|Person]出席活动。", ("李四", "affiliatedWith", "义乌市委")),
+    ("[义乌海关|GovernmentBody]关长[王五|Person]、副关长[赵六|Person]、处长[钱七|Person]介绍情况。",
+     ("钱七", "affiliatedWith", "义乌海关")),
+    ("[义乌海关|GovernmentBody]关长[王五|Person]、副关长[赵六|Person]介绍情况。", ("赵六", "affiliatedWith", "义乌海关")),
     ("[金华市开放方案|Policy]将分步推进。", ("金华市开放方案", "appliesTo", "金华")),
     ("[柯桥区|County]今年出台了[人才新政|Policy]。", ("人才新政", "appliesTo", "柯桥区")),
     ("[义乌|City]的小家电远销[中东|Region]和[非洲|Region]。", ("义乌", "exportsTo", "非洲")),
@@ -152,6 +168,10 @@ MUST_NOT = [
     ("[张强|Person]说，[宏达物流有限公司|Company]总经理[陈立|Person]也来了。", ("张强", "affiliatedWith", "宏达物流有限公司")),
     # a role word with no person right after it
     ("[宏达物流有限公司|Company]总经理表示，[陈立|Person]不在。", ("陈立", "affiliatedWith", "宏达物流有限公司")),
+    ("[市场采购贸易方式|Policy]出口额覆盖全年，[义乌|City]增长最快。", ("市场采购贸易方式", "appliesTo", "义乌")),
+    ("[义乌海关|GovernmentBody]关长[王五|Person]、[宁波海关|GovernmentBody]副关长[赵六|Person]介绍情况。",
+     ("赵六", "affiliatedWith", "义乌海关")),
+    ("经[国务院|GovernmentBody]同意的试点，[浙江|Province]出台《[稳外贸十条|Policy]》。", ("稳外贸十条", "issuedBy", "国务院")),
     # the topic rule stops at the next place of its kind: the later policy is the later place's
     ("[金华|City]出台了[物流补贴|Policy]，[兰溪|County]则推出[港航新政|Policy]。", ("港航新政", "appliesTo", "金华")),
     # a place in the middle of a clause is not the clause's topic
@@ -180,6 +200,7 @@ MUST_NOT = [
     # a clause-initial head alone refers back too; the nearest of its kind whose name ends with the head comes first
     ("[金义片区|Zone]与[义乌综保区|Zone]协同发展。2025年，片区推出新政。", "片区", "金义片区"),
     ("[好运达|Platform]上线一年。截至6月，平台注册商户超2万家。", "平台", "好运达"),
+    ("[恒达纺织有限公司|Company]总经理说，企业已连续10年增长。", "企业", "恒达纺织有限公司"),
 ])
 def test_anaphor_refers_back(text, word, refers_to):
     article, mentions = marked(text)
@@ -193,6 +214,7 @@ def test_anaphor_refers_back(text, word, refers_to):
     ("[义乌|City]新闻。全市场主体达到百万。", "全市"),                           # 全市场 is a word of its own
     ("[恒达公司|Company]很忙。一家物流公司也来了。", "公司"),                      # a bare head inside a phrase
     ("[宁波|City]建成安全区多个。", "全区"),                                    # 安全区 is a word of its own
+    ("[恒达公司|Company]很忙。外贸企业订单多。", "企业"),                          # 外贸企业: a bare head in a phrase
 ])
 def test_anaphor_left_alone(text, word):
     article, mentions = marked(text)

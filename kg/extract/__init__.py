@@ -1,6 +1,7 @@
 """Pure functions from a processed Doc to records: mentions, relations, observations."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -9,7 +10,7 @@ from spacy.tokens import Doc
 from kg.extract.coref import Anaphora, resolve_anaphors
 from kg.extract.mentions import extract_mentions
 from kg.extract.numbers import FigureFinder
-from kg.extract.observations import extract_observations
+from kg.extract.observations import extract_observations, service_words
 from kg.extract.relations import Rule, credit_mentions, extract_relations, load_rules
 from kg.extract.sentences import SentenceIndex
 from kg.extract.sources import cite_rows, gazetteer_rows
@@ -26,6 +27,7 @@ class Extractor:
     figures: FigureFinder
     anaphora: Anaphora = Anaphora({})
     rows: dict = field(default_factory=dict)    # gazetteer name -> its row, cited by the facts taken from it
+    services: re.Pattern | None = None          # service words after a place: the figure is the service's
 
     def __post_init__(self):
         # every name the gazetteer knows -> its entity, for rules that read names inside names
@@ -38,7 +40,8 @@ class Extractor:
     def load(cls, gazetteer: Gazetteer, ontology: Path | None = None) -> "Extractor":
         folder = Path(ontology) if ontology else ontology_dir()
         return cls(gazetteer, load_rules(folder / "rules"), FigureFinder.load(folder / "units.yml"),
-                   Anaphora.load(folder / "rules" / "anaphora.yml"), gazetteer_rows(folder / "gazetteer"))
+                   Anaphora.load(folder / "rules" / "anaphora.yml"), gazetteer_rows(folder / "gazetteer"),
+                   service_words(folder / "rules" / "figures.yml"))
 
     def __call__(self, doc: Doc, article: Article) -> Extraction:
         sentences = SentenceIndex(article)
@@ -64,7 +67,8 @@ class Extractor:
                 if key not in result.entities and key in self.gazetteer.entities:
                     result.entities[key] = self.gazetteer.entities[key]
         result.observations = list(extract_observations(article=article, sentences=sentences,
-                                                        mentions=referring, figures=self.figures))
+                                                        mentions=referring, figures=self.figures,
+                                                        services=self.services))
         return result
 
 

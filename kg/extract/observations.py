@@ -6,9 +6,10 @@
   ``kg.extract.periods``).
 - subject: the entity the clause is about: the last eligible mention of the clause before the figure, else the first
   of the sentence, else the subject of the sentence before in the same paragraph, else the document's main place (a
-  fallback, flagged with a lower confidence).
+  fallback, flagged with a lower confidence). A place written right before a service word (义乌回程班列127列) gives
+  the figure to the service the article names most (``ontology/rules/figures.yml``).
   Industries, countries and regions are not subjects (体育用品出口, 对东盟出口: they qualify the indicator), nor are
-  mentions governed by a preposition (对/与/较/比/向/占/通过/依托 …: 较排名第二的嘉兴高出); a policy named in an earlier
+  mentions governed by a preposition (对/与/较/比/向/占/通过/依托/作为 …: 较排名第二的嘉兴高出); a policy named in an earlier
   clause gives way to any other name there.
 """
 from __future__ import annotations
@@ -16,8 +17,12 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterator
+from pathlib import Path
+
+import yaml
 
 from kg.extract.indicators import indicator_facets
+from kg.extract.mentions import most_named
 from kg.extract.numbers import Figure, FigureFinder
 from kg.extract.periods import PERIOD, find_period
 from kg.extract.sentences import SentenceIndex
@@ -28,7 +33,7 @@ _CLAUSE_END = re.compile(r"[，,；;：:。！？!?\n（(）)“”\"「」]")
 _SUBJECT_CLASSES = {"Place", "Zone", "Facility", "Route", "Platform", "Organization", "Person", "Brand", "Policy",
                     "Event"}
 _NOT_SUBJECTS = {"Country", "Region", "Industry"}
-_GOVERNED = re.compile(r"[对与较比向占往至]|低于|高于|超过|相比|通过|依托|利用|借助|凭借")
+_GOVERNED = re.compile(r"[对与较比向占往至]|低于|高于|超过|相比|通过|依托|利用|借助|凭借|作为")
 _CHANGE = re.compile(r"^(同比|环比|比上年|较上年|较去年同期|比去年同期|分别|年均)?(增长|下降|增加|减少|提升|提高|回落|增速|"
                      r"上升|下滑|降低|增幅|降幅|分别增长|分别下降)")
 # an organisation that reports the figure is its source, not its subject (义乌海关发布消息称, 中新网 义乌7月22日电)
@@ -42,9 +47,12 @@ _STRIP = " 　的了是为达到共约近超逾已和及与、等分别其中，
 
 
 def extract_observations(
-    *, article: Article, sentences: SentenceIndex, mentions: list[Mention], figures: FigureFinder
+    *, article: Article, sentences: SentenceIndex, mentions: list[Mention], figures: FigureFinder,
+    services: re.Pattern | None = None
 ) -> Iterator[Observation]:
+    """``services`` (``service_words``) finds a service word written after a place (回程班列)."""
     main = main_subject(mentions, article)
+    route = most_named(mentions, lambda cls: cls == "Route") if services else None
     by_sentence: dict[int, list[Mention]] = {}
     for m in mentions:
         by_sentence.setdefault(m.provenance.sentence.start, []).append(m)
@@ -61,6 +69,8 @@ def extract_observations(
         for fig in figures.find(sentence.text):
             clause_start = _clause_start(sentence.text, fig.start)
             found = _subject(here, sentence, clause_start, fig.start, before) or carried
+            if route is not None and _runs_service(here, sentence, clause_start, fig.start, found, services):
+                found = route.entity.key
             subject = found or main          # the article's main place: a fallback, flagged by a lower confidence
             before = subject
             # figures listed in one clause share what it says before the first of them (分别进出口578亿元、405亿元)
@@ -89,6 +99,29 @@ def extract_observations(
             if fig.unit not in ("percent", "percentage_point", "times"):
                 last = (fig, _CHANGE.sub("", indicator) if indicator else "")
             carried = subject if subject != main else carried
+
+
+def service_words(path: Path) -> re.Pattern | None:
+    """What may follow a place that only says where a service runs from (``services``, ``service_modifiers`` and
+    ``service_origins`` in ``path``): modifiers then the service word, or an origin word; None without the file or a
+    service in it."""
+    data = (yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else None) or {}
+    if not data.get("services"):
+        return None
+    alt = lambda key: "|".join(map(re.escape, sorted(data.get(key) or (), key=len, reverse=True)))   # noqa: E731
+    words = f"(?:{alt('service_modifiers')})*(?:{alt('services')})" if data.get("service_modifiers") else \
+        f"(?:{alt('services')})"
+    return re.compile(f"{words}|(?:{alt('service_origins')})" if data.get("service_origins") else words)
+
+
+def _runs_service(here: list[Mention], sentence: Sentence, clause_start: int, figure_start: int, subject: str | None,
+                  services: re.Pattern) -> bool:
+    """The subject is a place named in the clause right before a service word (义乌回程班列127列)."""
+    for m in reversed(here):
+        local = m.start - sentence.start
+        if m.entity.key == subject and clause_start <= local < figure_start and coarse(m.entity.cls) == "Place":
+            return bool(services.match(sentence.text[m.end - sentence.start:figure_start]))
+    return False
 
 
 def _clause_start(text: str, end: int) -> int:
@@ -145,7 +178,10 @@ def _subject(here: list[Mention], sentence: Sentence, clause_start: int, figure_
     before = [m for m in here if m.start - sentence.start < figure_start and _eligible(m, sentence, here)]
     in_clause = [m for m in before if m.start - sentence.start >= clause_start]
     if in_clause:
-        return in_clause[-1].entity.key
+        last = in_clause[-1]
+        # a place written right after a service names the service's part there (中欧班列义乌平台共开行1060列)
+        route = next((m for m in before if m.end == last.start and coarse(m.entity.cls) == "Route"), None)
+        return (route if route is not None and coarse(last.entity.cls) == "Place" else last).entity.key
     if previous:
         return previous
     heads = [m for i, m in enumerate(before) if i + 1 == len(before) or before[i + 1].start != m.end]
