@@ -108,6 +108,9 @@ MUST_MATCH = [
     ("阿拉山口出入境边防检查站加强了管理。", "阿拉山口出入境边防检查站", "GovernmentBody"),
     ("宁波市公安局北仑分局破获一起走私案。", "宁波市公安局北仑分局", "GovernmentBody"),
     ("全国人大常委会审议了这部法律。", "全国人大常委会", "GovernmentBody"),
+    # a city's congress standing committee, which pkuseg splits 人|大|常委会
+    ("温州市人大常委会听取了口岸建设情况报告。", "温州市人大常委会", "GovernmentBody"),
+    ("省人大常委会副主任李强出席。", "省人大常委会", "GovernmentBody"),
     ("西安国际港务区内的企业不断增加。", "西安国际港务区", "Zone"),
     ("成都国际铁路港吞吐量创新高。", "成都国际铁路港", "Facility"),
     # product categories of the customs tables (gazetteer)
