@@ -169,6 +169,23 @@ def test_merge(vocab, words, rule, model, expected):
     assert merged.text == doc.text
 
 
+@pytest.mark.parametrize("words, rules, model, expected", [
+    # the model reads the first mention 王明华: the later 王明|华 the rules cut the same way is the same person
+    (["王明", "华", "说", "，", "王明", "华", "认为"], [(0, 2), (5, 7)], [(0, 3, "PER")],
+     [("王明华", "Person"), ("王明华", "Person")]),
+    # a short form followed by another character is not that reading
+    (["王明", "华", "说", "，", "王明", "认为"], [(0, 2), (5, 7)], [(0, 3, "PER")],
+     [("王明华", "Person"), ("王明", "Person")]),
+    # nor does a two-character person grow without a longer reading in the article
+    (["王明", "华", "说", "，", "王明", "华", "认为"], [(0, 2), (5, 7)], [], [("王明", "Person"), ("王明", "Person")]),
+])
+def test_the_longer_reading_of_a_person_wins_in_the_whole_article(vocab, words, rules, model, expected):
+    doc = Doc(vocab, words=words, spaces=[False] * len(words))
+    doc.ents = [doc.char_span(s, e, label="Person", kb_id=doc.text[s:e]) for s, e in rules]
+    merged = FakeModel(model)(doc)
+    assert [(e.text, e.label_) for e in merged.ents] == expected
+
+
 # --- classes by head word --------------------------------------------------------------------------------------
 
 
