@@ -108,6 +108,9 @@ MUST_MATCH = [
     ("阿拉山口出入境边防检查站加强了管理。", "阿拉山口出入境边防检查站", "GovernmentBody"),
     ("宁波市公安局北仑分局破获一起走私案。", "宁波市公安局北仑分局", "GovernmentBody"),
     ("全国人大常委会审议了这部法律。", "全国人大常委会", "GovernmentBody"),
+    # documents and initiatives by their heads, without 《》 (the place they open with is kept for a document)
+    ("市商务局出台支持跨境电商发展若干措施。", "跨境电商发展若干措施", "Policy"),
+    ("企业积极参与数字丝路倡议。", "数字丝路倡议", "Policy"),
     # a city's congress standing committee, which pkuseg splits 人|大|常委会
     ("温州市人大常委会听取了口岸建设情况报告。", "温州市人大常委会", "GovernmentBody"),
     ("省人大常委会副主任李强出席。", "省人大常委会", "GovernmentBody"),
@@ -125,6 +128,7 @@ def test_must_match_with_exact_boundaries(nlp, text, name, cls):
 
 
 MUST_NOT_MATCH = [
+    ("这些措施和管理办法都已落实。", "管理办法"),            # the head alone is a kind of document
     ("一家外贸公司发来订单。", "外贸公司"),               # a description, not a name
     ("货物经铁路口岸出境。", "铁路口岸"),
     ("形成了新的发展格局。", "格局"),                     # 局 ends an ordinary word
