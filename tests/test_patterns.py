@@ -33,7 +33,7 @@ MUST_MATCH = [
     ("仓库设在诸暨市店口镇，离高速很近。", "店口镇", "Town"),
     # policies
     ("省政府印发《关于加快跨境贸易发展的实施方案》。", "《关于加快跨境贸易发展的实施方案》", "Policy"),
-    ("当地推行仓单质押制度，企业融资更方便。", "仓单质押制度", "Policy"),
+    ("当地推行“仓单质押”制度，企业融资更方便。", "“仓单质押”制度", "Policy"),
     # industries and events
     ("全市新能源汽车制造业增长迅速。", "新能源汽车制造业", "Industry"),
     ("第十届五金博览会在永康开幕。", "五金博览会", "Event"),
@@ -55,7 +55,7 @@ MUST_MATCH = [
     # Latin-script platforms and brands
     ("很多商户通过Temu平台销售。", "Temu", "Platform"),
     # a stop word the segmenter cuts into pieces still stops a name; a period of time is no part of one
-    ("这些成绩离不开仓单质押制度的支撑。", "仓单质押制度", "Policy"),
+    ("这些成绩离不开“仓单质押”制度的支撑。", "“仓单质押”制度", "Policy"),
     ("上半年温州综合保税区进口大幅增加。", "温州综合保税区", "Zone"),
     # a known zone or route keeps its name when words stand before it; a “quoted” part makes a new name
     ("今年以来浙江中欧班列开行超过千列。", "中欧班列", "Route"),
@@ -128,6 +128,10 @@ def test_must_match_with_exact_boundaries(nlp, text, name, cls):
 
 
 MUST_NOT_MATCH = [
+    # 改革, 制度, 机制 name a policy only after a “quoted” part: unquoted they describe (on news nobody tuned on)
+    ("两国建立了部长级磋商机制。", "部长级磋商机制"),
+    ("新办法将有助于强化政府的税收管理制度。", "税收管理制度"),
+    ("这家工厂历经数次企业内部改革。", "企业内部改革"),
     ("这些措施和管理办法都已落实。", "管理办法"),            # the head alone is a kind of document
     ("一家外贸公司发来订单。", "外贸公司"),               # a description, not a name
     ("货物经铁路口岸出境。", "铁路口岸"),
@@ -200,3 +204,9 @@ def test_must_not_match(nlp, text, name):
 def test_looks_like_name(word, strong, expected):
     patterns = HeadPatterns.load(ontology_dir() / "patterns.yml")
     assert patterns.looks_like_name(word, strong=strong) is expected
+
+
+@pytest.mark.xfail(strict=True, reason="改革/制度/机制 need a “quoted” part now: a named institution written without "
+                   "quotes (仓单质押制度) is not told from a description (税收管理制度) by its structure")
+def test_an_unquoted_named_institution_is_a_policy(nlp):
+    assert ("仓单质押制度", "Policy") in ents(nlp, "当地推行仓单质押制度，企业融资更方便。")
