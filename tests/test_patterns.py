@@ -108,6 +108,10 @@ MUST_MATCH = [
     ("阿拉山口出入境边防检查站加强了管理。", "阿拉山口出入境边防检查站", "GovernmentBody"),
     ("宁波市公安局北仑分局破获一起走私案。", "宁波市公安局北仑分局", "GovernmentBody"),
     ("全国人大常委会审议了这部法律。", "全国人大常委会", "GovernmentBody"),
+    # a newspaper's department is one name with it
+    ("宁波日报经济部、浙江日报体育部联合主办论坛。", "宁波日报经济部", "Organization"),
+    ("宁波日报经济部、浙江日报体育部联合主办论坛。", "浙江日报体育部", "Organization"),
+    ("宁波日报有关部门负责人介绍了情况。", "宁波日报", "Organization"),
     # documents and initiatives by their heads, without 《》 (the place they open with is kept for a document)
     ("市商务局出台支持跨境电商发展若干措施。", "跨境电商发展若干措施", "Policy"),
     ("企业积极参与数字丝路倡议。", "数字丝路倡议", "Policy"),

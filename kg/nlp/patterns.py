@@ -72,6 +72,7 @@ class HeadPatterns:
     keep_place_heads: frozenset[str] = frozenset()     # Policy heads named with their place (…总体方案, …经济带)
     word_heads: frozenset[str] = frozenset()           # heads that name a thing with the word they end (陇海线)
     place_heads: frozenset[str] = frozenset()          # heads that need the place before them (…市政府)
+    unit_heads: frozenset[str] = frozenset()           # a department's head after its newspaper (人民日报文艺部)
 
     @classmethod
     def load(cls, path: Path) -> "HeadPatterns":
@@ -94,7 +95,8 @@ class HeadPatterns:
                        data["max_words"], tuple(data.get("title_tails", ())), tuple(latin), persons,
                        frozenset(data.get("not_heads", ())), frozenset(data.get("quoted_heads", ())),
                        frozenset(data.get("quoted_names_head", ())), frozenset(data.get("keep_place_heads", ())),
-                       frozenset(data.get("word_heads", ())), frozenset(data.get("place_heads", ())))
+                       frozenset(data.get("word_heads", ())), frozenset(data.get("place_heads", ())),
+                       frozenset(data.get("unit_heads", ())))
         except (KeyError, TypeError) as error:
             raise DataError(f"[E020] {path}: missing or malformed key {error}; see the comments in that file") from None
 
