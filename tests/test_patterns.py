@@ -108,6 +108,10 @@ MUST_MATCH = [
     ("阿拉山口出入境边防检查站加强了管理。", "阿拉山口出入境边防检查站", "GovernmentBody"),
     ("宁波市公安局北仑分局破获一起走私案。", "宁波市公安局北仑分局", "GovernmentBody"),
     ("全国人大常委会审议了这部法律。", "全国人大常委会", "GovernmentBody"),
+    # 和 inside an office's name, but between two bodies it joins two names
+    ("台州市椒江区农业农村和水利局发布通知。", "台州市椒江区农业农村和水利局", "GovernmentBody"),
+    ("由商务部和国家铁路局共同指导。", "商务部", "GovernmentBody"),
+    ("由商务部和国家铁路局共同指导。", "国家铁路局", "GovernmentBody"),
     # a newspaper's department is one name with it
     ("宁波日报经济部、浙江日报体育部联合主办论坛。", "宁波日报经济部", "Organization"),
     ("宁波日报经济部、浙江日报体育部联合主办论坛。", "浙江日报体育部", "Organization"),

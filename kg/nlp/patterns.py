@@ -247,8 +247,16 @@ class HeadPatterns:
         if w not in INNER_CONJUNCTIONS.get(klass, ()) or len(after) < 2 or t.i == 0:
             return False
         prev = doc[t.i - 1]
+        if prev.text.endswith(self._body_ends):
+            return False                          # 教育部和国家轻工局: 和 joins two bodies, each a name of its own
         return (not prev.whitespace_ and _is_name_word(prev.text) and prev.text not in self.stop_words
                 and len(prev.text) >= 2)
+
+    @cached_property
+    def _body_ends(self) -> tuple[str, ...]:
+        """The heads a body's name ends with (…局, …委员会, …日报) and the unit heads (…部)."""
+        bodies = ("GovernmentBody", "Organization", "Association", "Company")
+        return tuple(head for head, cls in self.heads if cls in bodies) + tuple(self.unit_heads)
 
     def _industry_span(self, text: str, start: int, h: int, e: int,
                        places: dict[int, int], klass: str = "Industry") -> tuple[int, int] | None:
