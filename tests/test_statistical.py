@@ -237,6 +237,21 @@ def test_score_lines_scores_kg_ner_records_on_the_development_slice(tmp_path):
     assert failed.returncode != 0 and "do not match" in failed.stderr
 
 
+def test_score_lines_scores_a_whole_test_file(tmp_path):
+    script = Path(__file__).resolve().parent.parent / "training" / "score_lines.py"
+    gold = tmp_path / "test.txt"
+    gold.write_text("李海涛/nr 去/o 温州/ns 。/o 很好/o 。/o\n", encoding="utf-8")
+    run = [sys.executable, str(script), "--gold", str(gold)]
+    subprocess.run([*run, "--write-text", str(tmp_path / "test_text.txt")], check=True)
+    assert (tmp_path / "test_text.txt").read_text(encoding="utf-8") == "李海涛去温州。\n很好。\n"
+    records = [{"text": "李海涛去温州。", "entities": [{"start": 0, "end": 3, "type": "PER"}]},
+               {"text": "很好。", "entities": []}]
+    (tmp_path / "test.jsonl").write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records),
+                                         encoding="utf-8")
+    out = subprocess.run([*run, str(tmp_path / "test.jsonl")], check=True, capture_output=True, text=True).stdout
+    assert out.splitlines()[-1].split() == ["ALL", "1.0000", "0.5000", "0.6667", "2"]
+
+
 @pytest.mark.parametrize("text, start, end, expected", [
     ("王明宣读了表彰决定。", 0, 3, 2),       # 宣读 follows the name
     ("李强作报告。", 0, 3, 2),               # 作报告
