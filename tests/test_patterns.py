@@ -124,6 +124,9 @@ MUST_MATCH = [
     ("省人大常委会副主任李强出席。", "省人大常委会", "GovernmentBody"),
     ("西安国际港务区内的企业不断增加。", "西安国际港务区", "Zone"),
     ("成都国际铁路港吞吐量创新高。", "成都国际铁路港", "Facility"),
+    # customs trade modes (gazetteer)
+    ("当地边民互市贸易额增长三成，边境小额贸易也在恢复。", "边民互市贸易", "Policy"),
+    ("当地边民互市贸易额增长三成，边境小额贸易也在恢复。", "边境小额贸易", "Policy"),
     # product categories of the customs tables (gazetteer)
     ("今年汽车和钢材出口增长较快。", "汽车", "Industry"),
     ("今年汽车和钢材出口增长较快。", "钢材", "Industry"),
