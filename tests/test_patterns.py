@@ -33,7 +33,7 @@ MUST_MATCH = [
     ("仓库设在诸暨市店口镇，离高速很近。", "店口镇", "Town"),
     # policies
     ("省政府印发《关于加快跨境贸易发展的实施方案》。", "《关于加快跨境贸易发展的实施方案》", "Policy"),
-    ("当地推行仓单质押制度，企业融资更方便。", "仓单质押制度", "Policy"),
+    ("当地推行“仓单质押”制度，企业融资更方便。", "“仓单质押”制度", "Policy"),
     # industries and events
     ("全市新能源汽车制造业增长迅速。", "新能源汽车制造业", "Industry"),
     ("第十届五金博览会在永康开幕。", "五金博览会", "Event"),
@@ -55,7 +55,7 @@ MUST_MATCH = [
     # Latin-script platforms and brands
     ("很多商户通过Temu平台销售。", "Temu", "Platform"),
     # a stop word the segmenter cuts into pieces still stops a name; a period of time is no part of one
-    ("这些成绩离不开仓单质押制度的支撑。", "仓单质押制度", "Policy"),
+    ("这些成绩离不开“仓单质押”制度的支撑。", "“仓单质押”制度", "Policy"),
     ("上半年温州综合保税区进口大幅增加。", "温州综合保税区", "Zone"),
     # a known zone or route keeps its name when words stand before it; a “quoted” part makes a new name
     ("今年以来浙江中欧班列开行超过千列。", "中欧班列", "Route"),
@@ -108,8 +108,25 @@ MUST_MATCH = [
     ("阿拉山口出入境边防检查站加强了管理。", "阿拉山口出入境边防检查站", "GovernmentBody"),
     ("宁波市公安局北仑分局破获一起走私案。", "宁波市公安局北仑分局", "GovernmentBody"),
     ("全国人大常委会审议了这部法律。", "全国人大常委会", "GovernmentBody"),
+    # 和 inside an office's name, but between two bodies it joins two names
+    ("台州市椒江区农业农村和水利局发布通知。", "台州市椒江区农业农村和水利局", "GovernmentBody"),
+    ("由商务部和国家铁路局共同指导。", "商务部", "GovernmentBody"),
+    ("由商务部和国家铁路局共同指导。", "国家铁路局", "GovernmentBody"),
+    # a newspaper's department is one name with it
+    ("宁波日报经济部、浙江日报体育部联合主办论坛。", "宁波日报经济部", "Organization"),
+    ("宁波日报经济部、浙江日报体育部联合主办论坛。", "浙江日报体育部", "Organization"),
+    ("宁波日报有关部门负责人介绍了情况。", "宁波日报", "Organization"),
+    # documents and initiatives by their heads, without 《》 (the place they open with is kept for a document)
+    ("市商务局出台支持跨境电商发展若干措施。", "跨境电商发展若干措施", "Policy"),
+    ("企业积极参与数字丝路倡议。", "数字丝路倡议", "Policy"),
+    # a city's congress standing committee, which pkuseg splits 人|大|常委会
+    ("温州市人大常委会听取了口岸建设情况报告。", "温州市人大常委会", "GovernmentBody"),
+    ("省人大常委会副主任李强出席。", "省人大常委会", "GovernmentBody"),
     ("西安国际港务区内的企业不断增加。", "西安国际港务区", "Zone"),
     ("成都国际铁路港吞吐量创新高。", "成都国际铁路港", "Facility"),
+    # customs trade modes (gazetteer)
+    ("当地边民互市贸易额增长三成，边境小额贸易也在恢复。", "边民互市贸易", "Policy"),
+    ("当地边民互市贸易额增长三成，边境小额贸易也在恢复。", "边境小额贸易", "Policy"),
     # product categories of the customs tables (gazetteer)
     ("今年汽车和钢材出口增长较快。", "汽车", "Industry"),
     ("今年汽车和钢材出口增长较快。", "钢材", "Industry"),
@@ -122,6 +139,11 @@ def test_must_match_with_exact_boundaries(nlp, text, name, cls):
 
 
 MUST_NOT_MATCH = [
+    # 改革, 制度, 机制 name a policy only after a “quoted” part: unquoted they describe (on news nobody tuned on)
+    ("两国建立了部长级磋商机制。", "部长级磋商机制"),
+    ("新办法将有助于强化政府的税收管理制度。", "税收管理制度"),
+    ("这家工厂历经数次企业内部改革。", "企业内部改革"),
+    ("这些措施和管理办法都已落实。", "管理办法"),            # the head alone is a kind of document
     ("一家外贸公司发来订单。", "外贸公司"),               # a description, not a name
     ("货物经铁路口岸出境。", "铁路口岸"),
     ("形成了新的发展格局。", "格局"),                     # 局 ends an ordinary word
@@ -193,3 +215,9 @@ def test_must_not_match(nlp, text, name):
 def test_looks_like_name(word, strong, expected):
     patterns = HeadPatterns.load(ontology_dir() / "patterns.yml")
     assert patterns.looks_like_name(word, strong=strong) is expected
+
+
+@pytest.mark.xfail(strict=True, reason="改革/制度/机制 need a “quoted” part now: a named institution written without "
+                   "quotes (仓单质押制度) is not told from a description (税收管理制度) by its structure")
+def test_an_unquoted_named_institution_is_a_policy(nlp):
+    assert ("仓单质押制度", "Policy") in ents(nlp, "当地推行仓单质押制度，企业融资更方便。")

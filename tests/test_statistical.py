@@ -169,6 +169,23 @@ def test_merge(vocab, words, rule, model, expected):
     assert merged.text == doc.text
 
 
+@pytest.mark.parametrize("words, rules, model, expected", [
+    # the model reads the first mention 王明华: the later 王明|华 the rules cut the same way is the same person
+    (["王明", "华", "说", "，", "王明", "华", "认为"], [(0, 2), (5, 7)], [(0, 3, "PER")],
+     [("王明华", "Person"), ("王明华", "Person")]),
+    # a short form followed by another character is not that reading
+    (["王明", "华", "说", "，", "王明", "认为"], [(0, 2), (5, 7)], [(0, 3, "PER")],
+     [("王明华", "Person"), ("王明", "Person")]),
+    # nor does a two-character person grow without a longer reading in the article
+    (["王明", "华", "说", "，", "王明", "华", "认为"], [(0, 2), (5, 7)], [], [("王明", "Person"), ("王明", "Person")]),
+])
+def test_the_longer_reading_of_a_person_wins_in_the_whole_article(vocab, words, rules, model, expected):
+    doc = Doc(vocab, words=words, spaces=[False] * len(words))
+    doc.ents = [doc.char_span(s, e, label="Person", kb_id=doc.text[s:e]) for s, e in rules]
+    merged = FakeModel(model)(doc)
+    assert [(e.text, e.label_) for e in merged.ents] == expected
+
+
 # --- classes by head word --------------------------------------------------------------------------------------
 
 
@@ -218,6 +235,21 @@ def test_score_lines_scores_kg_ner_records_on_the_development_slice(tmp_path):
     (tmp_path / "short.jsonl").write_text(json.dumps(records[0], ensure_ascii=False) + "\n", encoding="utf-8")
     failed = subprocess.run([*run, str(tmp_path / "short.jsonl")], capture_output=True, text=True)
     assert failed.returncode != 0 and "do not match" in failed.stderr
+
+
+def test_score_lines_scores_a_whole_test_file(tmp_path):
+    script = Path(__file__).resolve().parent.parent / "training" / "score_lines.py"
+    gold = tmp_path / "test.txt"
+    gold.write_text("李海涛/nr 去/o 温州/ns 。/o 很好/o 。/o\n", encoding="utf-8")
+    run = [sys.executable, str(script), "--gold", str(gold)]
+    subprocess.run([*run, "--write-text", str(tmp_path / "test_text.txt")], check=True)
+    assert (tmp_path / "test_text.txt").read_text(encoding="utf-8") == "李海涛去温州。\n很好。\n"
+    records = [{"text": "李海涛去温州。", "entities": [{"start": 0, "end": 3, "type": "PER"}]},
+               {"text": "很好。", "entities": []}]
+    (tmp_path / "test.jsonl").write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records),
+                                         encoding="utf-8")
+    out = subprocess.run([*run, str(tmp_path / "test.jsonl")], check=True, capture_output=True, text=True).stdout
+    assert out.splitlines()[-1].split() == ["ALL", "1.0000", "0.5000", "0.6667", "2"]
 
 
 @pytest.mark.parametrize("text, start, end, expected", [

@@ -4,6 +4,9 @@
     kg ner --labels msra dev.txt > dev.jsonl                 # or any tagger writing kg ner's records
     python training/score_lines.py dev.jsonl
 
+``--gold FILE`` scores against every line of FILE instead (train.txt's format: MSRA's official test split, the
+reference figure of the model card), cut into sentences as the slice is.
+
 Records are matched to the slice's sentences line by line; entities of other types than PER/LOC/ORG are ignored.
 """
 from __future__ import annotations
@@ -25,10 +28,14 @@ def main() -> None:
     parser.add_argument("records", nargs="?", help="kg ner output, one JSON record a line")
     parser.add_argument("--write-text", metavar="FILE", help="write the slice's sentences, one a line, and stop")
     parser.add_argument("--data", default=str(HERE.parent.parent / "shared" / "data" / "msra_ner" / "train.txt"))
+    parser.add_argument("--gold", metavar="FILE", help="score against all of FILE (train.txt's format), not the slice")
     add_slice_options(parser)
     args = parser.parse_args()
 
-    _, dev = read(Path(args.data), args.dev_share, args.spread)
+    if args.gold:
+        _, dev = read(Path(args.gold), dev_share=1.0)
+    else:
+        _, dev = read(Path(args.data), args.dev_share, args.spread)
     if args.write_text:
         Path(args.write_text).write_text("".join(text + "\n" for text, _ in dev), encoding="utf-8")
         return

@@ -84,6 +84,8 @@ class EntityFinder:
                 found.append((c.start, c.end, *self._resolve(text_of(doc)[c.start:c.end], c.cls), RULE))
         found += self._declared_short_forms(text_of(doc), found)
         found = _bodies_of_countries(text_of(doc), found)
+        if self.patterns:
+            found = _units_of_organizations(text_of(doc), found, self.patterns)
         chosen = _same_company(text_of(doc), _longest_first(found))
         inner = _opening_towns(found, chosen)
         doc = _split(doc, [edge for start, end, *_ in chosen + inner for edge in (start, end)])
@@ -138,6 +140,22 @@ def _bodies_of_countries(text: str, found: list[tuple]) -> list[tuple]:
             whole = text[countries[start]:end]
             out.append((countries[start], end, cls, canonical_key(whole, cls), RULE))
         out.append(f)
+    return out
+
+
+def _units_of_organizations(text: str, found: list[tuple], patterns: HeadPatterns) -> list[tuple]:
+    """A department written right after its newspaper or station is one name with it (人民日报文艺部, 光明日报体育部):
+    two characters and a unit head (``unit_heads``: 部) that is not a title or a word of its own (部长, 部门)."""
+    media = tuple(head for head, cls in patterns.heads if cls == "Organization")
+    out = list(found)
+    for start, end, cls, _, _ in found:
+        if cls != "Organization" or not text.endswith(media, start, end):
+            continue
+        unit = text[end:end + 3]
+        if (len(unit) == 3 and unit[2] in patterns.unit_heads and all("\u4e00" <= c <= "\u9fff" for c in unit[:2])
+                and unit[:2] not in patterns.stop_words and text[end + 3:end + 4] not in ("长", "门")):
+            whole = text[start:end + 3]
+            out.append((start, end + 3, cls, canonical_key(whole, cls), RULE))
     return out
 
 

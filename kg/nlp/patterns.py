@@ -72,6 +72,7 @@ class HeadPatterns:
     keep_place_heads: frozenset[str] = frozenset()     # Policy heads named with their place (…总体方案, …经济带)
     word_heads: frozenset[str] = frozenset()           # heads that name a thing with the word they end (陇海线)
     place_heads: frozenset[str] = frozenset()          # heads that need the place before them (…市政府)
+    unit_heads: frozenset[str] = frozenset()           # a department's head after its newspaper (人民日报文艺部)
 
     @classmethod
     def load(cls, path: Path) -> "HeadPatterns":
@@ -94,7 +95,8 @@ class HeadPatterns:
                        data["max_words"], tuple(data.get("title_tails", ())), tuple(latin), persons,
                        frozenset(data.get("not_heads", ())), frozenset(data.get("quoted_heads", ())),
                        frozenset(data.get("quoted_names_head", ())), frozenset(data.get("keep_place_heads", ())),
-                       frozenset(data.get("word_heads", ())), frozenset(data.get("place_heads", ())))
+                       frozenset(data.get("word_heads", ())), frozenset(data.get("place_heads", ())),
+                       frozenset(data.get("unit_heads", ())))
         except (KeyError, TypeError) as error:
             raise DataError(f"[E020] {path}: missing or malformed key {error}; see the comments in that file") from None
 
@@ -245,8 +247,16 @@ class HeadPatterns:
         if w not in INNER_CONJUNCTIONS.get(klass, ()) or len(after) < 2 or t.i == 0:
             return False
         prev = doc[t.i - 1]
+        if prev.text.endswith(self._body_ends):
+            return False                          # 教育部和国家轻工局: 和 joins two bodies, each a name of its own
         return (not prev.whitespace_ and _is_name_word(prev.text) and prev.text not in self.stop_words
                 and len(prev.text) >= 2)
+
+    @cached_property
+    def _body_ends(self) -> tuple[str, ...]:
+        """The heads a body's name ends with (…局, …委员会, …日报) and the unit heads (…部)."""
+        bodies = ("GovernmentBody", "Organization", "Association", "Company")
+        return tuple(head for head, cls in self.heads if cls in bodies) + tuple(self.unit_heads)
 
     def _industry_span(self, text: str, start: int, h: int, e: int,
                        places: dict[int, int], klass: str = "Industry") -> tuple[int, int] | None:

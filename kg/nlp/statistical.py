@@ -146,6 +146,8 @@ class StatisticalNer:
             if label == "ORG" and start in org_ends:
                 continue  # 报道组 of 市委报道组: a unit of the organisation just before, not a name of its own
             added.append((start, end, ontology_class(label, text.strip()), canonical_key(text)))
+        kept, widened = _same_person_longer(whole, kept, added)
+        added += widened
         if not added:
             return doc
         doc = split_at(doc, [edge for start, end, *_ in added for edge in (start, end)])
@@ -185,6 +187,23 @@ def _widen_persons(kept: list[tuple], taken: set[int], start: int, end: int) -> 
         return kept, taken
     rest = [k for k in kept if k is not inside[0]]
     return rest, {i for s, e, *_ in rest for i in range(s, e)}
+
+
+def _same_person_longer(whole: str, kept: list[tuple], added: list[tuple]) -> tuple[list[tuple], list[tuple]]:
+    """The article's longer reading of a person wins everywhere: where the model read one mention as 王明华, every
+    other mention the rules cut at 王明 with 华 right after it is the same person (the segmenter cut it the same way
+    each time). A short form followed by anything else (王明说) stays as it is. Returns (kept, widened spans)."""
+    longer = {whole[s:e] for s, e, cls, _ in added if cls == "Person" and e - s == 3}
+    taken = {i for s, e, *_ in kept + added for i in range(s, e)}
+    rest, widened = [], []
+    for span in kept:
+        start, end, cls, _ = span
+        if (cls == "Person" and end - start == 2 and whole[start:end + 1] in longer and end not in taken):
+            widened.append((start, end + 1, cls, canonical_key(whole[start:end + 1])))
+            taken.add(end)
+        else:
+            rest.append(span)
+    return rest, widened
 
 
 def _snap_person(doc: Doc, start: int, end: int) -> tuple[int, int]:
