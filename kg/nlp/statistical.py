@@ -146,6 +146,7 @@ class StatisticalNer:
             if label == "ORG" and start in org_ends:
                 continue  # 报道组 of 市委报道组: a unit of the organisation just before, not a name of its own
             added.append((start, end, ontology_class(label, text.strip()), canonical_key(text)))
+            taken = taken | set(range(start, end))   # the model's spans may overlap each other, or repeat
         kept, widened = _same_person_longer(whole, kept, added)
         added += widened
         if not added:
