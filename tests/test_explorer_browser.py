@@ -223,6 +223,30 @@ def test_search_lists_matches_with_aliases(explorer, built):
     assert page.page.locator("#results li").first.locator(".alias").inner_text() == "别名 义乌"
 
 
+def test_search_offers_sentences_and_opens_their_entity(explorer, built):
+    """Words that name no entity (采购商) find the evidence sentences that contain them, with the entities they name;
+    picking one opens the most connected of those entities, whose panel shows the sentence."""
+    page = explorer(built)
+    page.page.fill("#search", "采购商")
+    sentences = page.page.locator("#results li.sentence")
+    assert sentences.count() == 2
+    assert all("采购商" in text for text in sentences.locator(".name").all_inner_texts())
+    assert sorted(page.js("kgExplorer.searchSentences('采购商')")) == [
+        "Chinagoods平台由义乌中国小商品城集团打造，服务全球采购商。",
+        "浙江省金华市义乌市的义乌国际商贸城是全球最大的小商品市场之一，吸引了来自中亚和中东的采购商。"]
+    first = sentences.first
+    text = page.js(f"kgExplorer.data.sents[{first.get_attribute('data-sentence')}][0]")
+    named = first.locator(".cls").inner_text()
+    first.dispatch_event("mousedown")
+    assert page.page.inner_text("#panel-label") in named.split("、")
+    assert text in page.page.inner_text("#sources")
+
+
+def test_one_character_finds_no_sentence(explorer, built):
+    page = explorer(built)
+    assert page.js("kgExplorer.searchSentences('商')") == []
+
+
 def test_click_opens_the_panel_with_facts_and_evidence(explorer, built):
     page = explorer(built)
     page.click_node("中欧班列")

@@ -26,6 +26,10 @@
 
   function norm(text) { return String(text).normalize("NFKC").toLowerCase().replace(/\s+/g, ""); }
   var searchKeys = nodes.map(function (n) { return [n.l].concat(n.a).map(norm); });
+  var sentenceKeys = sents.map(function (s) { return norm(s[0]); });
+  var mentionedIn = sents.map(function () { return []; });   // sentence -> the entities it mentions, most connected first
+  nodes.forEach(function (n, i) { n.m.forEach(function (s) { mentionedIn[s].push(i); }); });
+  mentionedIn.forEach(function (ids) { ids.sort(function (a, b) { return nodes[b].d - nodes[a].d || a - b; }); });
 
   // ---- DOM helpers ---------------------------------------------------------------------------------------------
   function el(tag, attrs) {
@@ -333,9 +337,31 @@
     return hits.slice(0, limit || 12);
   }
 
+  // evidence sentences that contain the words typed (two characters or more), after the entities
+  function searchSentences(query, limit) {
+    var q = norm(query), hits = [];
+    if (q.length < 2) return hits;
+    for (var s = 0; s < sents.length && hits.length < (limit || 5); s++) {
+      if (sentenceKeys[s].indexOf(q) >= 0 && mentionedIn[s].length) hits.push({sentence: s});
+    }
+    return hits;
+  }
+  function snippet(text, query) {   // about 36 characters of the sentence around the first match
+    var at = Math.max(text.indexOf(query.trim()), 0), from = Math.max(at - 12, 0);
+    return (from > 0 ? "…" : "") + text.slice(from, from + 36) + (from + 36 < text.length ? "…" : "");
+  }
+
   var results = $("results"), input = $("search"), current = [], cursor = 0;
+  function sentenceItem(hit, k) {
+    var names = mentionedIn[hit.sentence].slice(0, 3).map(function (i) { return nodes[i].l; });
+    return el("li", {role: "option", className: "sentence", "aria-selected": k === cursor ? "true" : "false",
+                     "data-sentence": String(hit.sentence)},
+      el("span", {className: "mark"}, "句"),
+      el("span", {className: "name"}, snippet(sents[hit.sentence][0], input.value)),
+      el("span", {className: "cls"}, names.join("、")));
+  }
   function showResults() {
-    current = search(input.value);
+    current = search(input.value).concat(searchSentences(input.value));
     cursor = 0;
     results.textContent = "";
     if (!input.value.trim()) { results.hidden = true; return; }
@@ -343,6 +369,12 @@
       results.appendChild(el("li", {className: "none"}, "没有找到 no match"));
     }
     current.forEach(function (hit, k) {
+      if (hit.sentence !== undefined) {
+        var line = sentenceItem(hit, k);
+        line.addEventListener("mousedown", function (ev) { ev.preventDefault(); choose(k); });
+        results.appendChild(line);
+        return;
+      }
       var n = nodes[hit.id];
       var item = el("li", {role: "option", "aria-selected": k === cursor ? "true" : "false", "data-id": String(hit.id)},
         el("span", {className: "mark", style: "color:" + (data.classes[n.c] || {}).colour},
@@ -358,8 +390,9 @@
   function choose(k) {
     if (!current[k]) return;
     results.hidden = true;
-    input.value = nodes[current[k].id].l;
-    focus(current[k].id);
+    var id = current[k].sentence === undefined ? current[k].id : mentionedIn[current[k].sentence][0];
+    input.value = nodes[id].l;
+    focus(id);   // a sentence opens the entity it names that is most connected: the panel lists the sentence
   }
   function moveCursor(step) {
     if (!current.length) return;
@@ -565,6 +598,7 @@
   window.kgExplorer = {
     data: data, state: state, network: function () { return network; },
     search: function (q) { return search(q).map(function (h) { return h.id; }); },
+    searchSentences: function (q) { return searchSentences(q).map(function (h) { return sents[h.sentence][0]; }); },
     find: function (label) { for (var i = 0; i < nodes.length; i++) if (nodes[i].l === label) return i; return -1; },
     focus: focus, expand: expand,
     selected: function () { return network.getSelectedNodes(); },
