@@ -355,7 +355,7 @@ def ner(source, labels, model_only):
     FILE is decoded as kg build decodes articles (UTF-8, GB18030, Big5, UTF-16).
     """
     from kg.ingest import read_lines
-    from kg.nlp.entities import tag_lines
+    from kg.nlp.tagging import tag_lines
 
     typed = source == "-" and sys.stdin.isatty()   # typed lines are answered one by one
     try:

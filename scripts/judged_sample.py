@@ -50,7 +50,7 @@ def paragraphs(lines: list[str]) -> list[int]:
 
 
 def draw(out: Path) -> None:
-    from kg.nlp.entities import tag_lines
+    from kg.nlp.tagging import tag_lines
 
     lines = plain_lines()
     chosen = paragraphs(lines)

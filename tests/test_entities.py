@@ -65,7 +65,7 @@ def test_full_width_text_matches(nlp):
 
 
 def test_tag_lines_offsets_point_into_the_line(nlp):
-    from kg.nlp.entities import tag_lines
+    from kg.nlp.tagging import tag_lines
 
     records = list(tag_lines(["记者从金华市商务局获悉。\n", "\n"], nlp=nlp))
     assert records[1] == {"text": "", "entities": []}
@@ -77,7 +77,7 @@ def test_tag_lines_offsets_point_into_the_line(nlp):
 
 def test_tag_lines_with_msra_labels_are_the_model_spans(nlp):
     from kg.nlp.charner import CharTagger
-    from kg.nlp.entities import tag_lines
+    from kg.nlp.tagging import tag_lines
     from kg.nlp.statistical import MODEL_DIR
 
     lines = ["浙江大学教授李明华说，商户们正在开拓中东市场。", "义乌小商品出口到塔什干。"]
@@ -89,7 +89,7 @@ def test_tag_lines_with_msra_labels_are_the_model_spans(nlp):
 
 
 def test_tag_lines_gives_each_line_what_it_gives_it_alone(nlp):
-    from kg.nlp.entities import tag_lines
+    from kg.nlp.tagging import tag_lines
 
     lines = ["记者从金华市商务局获悉。", "", "中欧班列从义乌出发，抵达马德里。"] * 100   # more than one batch of lines
     assert list(tag_lines(lines, nlp=nlp)) == [record for line in lines[:3] for record in tag_lines([line], nlp=nlp)] * 100
@@ -143,3 +143,17 @@ def test_names_inside_other_words_are_not_mentions(nlp, text, name):
 ])
 def test_short_names_the_segmenter_cut_are_kept(nlp, text, name):
     assert name in {e.text for e in nlp(text).ents}
+
+
+def test_kg_ner_keeps_pkuseg_loading_notice_off_stderr():
+    """pkuseg prints a WARNING each time it loads the PyPI archive's model (features.pkl, not .msgpack): a user saw it
+    before every command's output. The answer goes to stdout, and stderr stays empty."""
+    import json
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-m", "kg.cli", "ner"], input="记者从金华市商务局获悉。\n",
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == ""
+    assert json.loads(done.stdout)["entities"]
