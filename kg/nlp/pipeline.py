@@ -1,6 +1,9 @@
 """Build kg's spaCy pipeline: ``spacy.blank("zh")`` with the pkuseg segmenter, then kg's entity components."""
 from __future__ import annotations
 
+import contextlib
+import io
+import sys
 from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -29,8 +32,22 @@ def load_pipeline(ontology: Path | None = None, *, statistical: bool = True) -> 
         from kg.nlp import statistical as _  # noqa: F401  (registers the kg_statistical_ner factory)
 
         nlp.add_pipe("kg_statistical_ner", after="kg_entities").initialize()
-    nlp.tokenizer.initialize(pkuseg_model=str(model), pkuseg_user_dict=finder.user_words or "default")
+    with _quiet_pkuseg():
+        nlp.tokenizer.initialize(pkuseg_model=str(model), pkuseg_user_dict=finder.user_words or "default")
     return nlp
+
+
+@contextlib.contextmanager
+def _quiet_pkuseg():
+    """pkuseg prints "WARNING: features.msgpack does not exist, try loading features.pkl" when it loads the model
+    that PyPI's pkuseg archive ships (features.pkl is that model's format, not a fault): keep that line off stderr,
+    pass anything else it prints on."""
+    caught = io.StringIO()
+    with contextlib.redirect_stderr(caught):
+        yield
+    for line in caught.getvalue().splitlines(keepends=True):
+        if "features.msgpack does not exist" not in line:
+            sys.stderr.write(line)
 
 
 # spaCy refuses a text over nlp.max_length (1,000,000 characters, [E088]) and a Doc costs memory in proportion to its
