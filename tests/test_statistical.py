@@ -53,7 +53,7 @@ def test_pipeline_runs_the_model_after_the_rules(nlp):
 def test_missing_model_says_how_to_get_it(tmp_path):
     from kg.errors import ModelMissing
 
-    with pytest.raises(ModelMissing, match=r"\[E020\].*train_ner.py"):
+    with pytest.raises(ModelMissing, match=r"\[E002\].*train_ner.py"):
         StatisticalNer("x").initialize(model=str(tmp_path))
 
 

@@ -135,7 +135,7 @@ def parse_rule(raw: dict, path: Path | str = "<rule>") -> Rule:
         raise DataError(f"[E012] Rule {rid} in {path} has no property; known: {', '.join(CORE_PROPERTIES)}")
     kind = raw.get("kind", "pattern")
     if kind == "name" and raw.get("part", "prefix") not in ("prefix", "endpoints", "contains"):
-        raise DataError(f"[E020] Unknown name part {raw.get('part')!r} in rule {rid} of {path}; "
+        raise DataError(f"[E028] Unknown name part {raw.get('part')!r} in rule {rid} of {path}; "
                         "known: prefix, endpoints, contains")
     if kind not in KINDS:
         raise DataError(f"[E013] Unknown rule kind {kind!r} in rule {rid} of {path}; known: {', '.join(KINDS)}")

@@ -94,7 +94,7 @@ class StatisticalNer:
         path = Path(model) if model else MODEL_DIR
         if not all((path / name).is_file() for name in ("weights.npz", "vocab.json.gz", "lexicon.txt.gz")):
             raise ModelMissing(
-                f"[E020] statistical NER model not found at {path}. It ships with kg under kg/models/msra_ner; "
+                f"[E002] statistical NER model not found at {path}. It ships with kg under kg/models/msra_ner; "
                 "rebuild it with `python training/train_ner.py`, or build the pipeline with "
                 "load_pipeline(statistical=False)."
             )
