@@ -277,11 +277,13 @@ def add_facts(folder, files, force):
               help="An answer with more rows (or triples) is refused with HTTP 507, saying so.")
 @click.option("--max-bytes", type=click.IntRange(min=1024), default=64 << 20, show_default=True,
               help="An answer larger than this is refused with HTTP 507; the server holds at most WORKERS answers.")
+@click.option("--max-memory", type=click.IntRange(min=16 << 20), default=1 << 30, show_default=True,
+              help="Working memory one query may take (a sort, a group), in bytes; past it, HTTP 507.")
 @click.option("--allow-service", "allow_service", multiple=True, metavar="URL_PREFIX",
               help="Let SERVICE <URL> fetch from URLs that start with URL_PREFIX (repeatable); SERVICE is refused "
                    "with 403 otherwise.")
 @click.option("--verbose", "-v", is_flag=True, help="Log every request.")
-def serve(folder, port, timeout, workers, max_rows, max_bytes, allow_service, verbose):
+def serve(folder, port, timeout, workers, max_rows, max_bytes, max_memory, allow_service, verbose):
     """Serve FOLDER on localhost: the explorer at / and a read-only SPARQL endpoint at /sparql.
 
     \b
@@ -289,7 +291,8 @@ def serve(folder, port, timeout, workers, max_rows, max_bytes, allow_service, ve
     Answers come from a snapshot of FOLDER taken at start: a later kg build is
     not seen until you send SIGHUP (kill -HUP PID) or restart. A query body
     needs a Content-Length (at most 1 MiB); an answer past --max-rows or
-    --max-bytes is refused whole (507), never cut off."""
+    --max-bytes is refused whole (507), never cut off; so is a query that needs
+    more working memory than --max-memory."""
     import os
 
     from kg.graph.serve import serve as run
@@ -300,7 +303,7 @@ def serve(folder, port, timeout, workers, max_rows, max_bytes, allow_service, ve
 
     try:
         run(folder, port=port, timeout=timeout, workers=workers, max_rows=max_rows, max_bytes=max_bytes,
-            allow_service=allow_service, ready=ready, verbose=verbose)
+            max_memory=max_memory, allow_service=allow_service, ready=ready, verbose=verbose)
     except KGError as error:
         _fail(error)
     except OSError as error:

@@ -221,6 +221,18 @@ def test_an_answer_past_a_cap_is_refused_whole(server, query, accept, says):
     assert labels(get(server, SELECT)[2]) == ["义乌市", "金华市"]
 
 
+def test_a_query_past_the_memory_cap_is_refused_and_the_server_goes_on(tmp_path):
+    """Before: a sort over a cross join grew its worker until the timeout (996 MiB at 30 s on a small graph)."""
+    served = Served(make_graph(tmp_path), "--timeout", "60", "--workers", "1", "--max-memory", str(64 << 20))
+    try:
+        huge = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i } ORDER BY ?c ?f ?i LIMIT 1"
+        status, media, body = get(served, huge)
+        assert (status, media.split(";")[0]) == (507, "text/plain") and b"67,108,864 bytes of working memory" in body
+        assert labels(get(served, SELECT)[2]) == ["义乌市", "金华市"]   # on the worker that replaced it
+    finally:
+        served.stop()
+
+
 @pytest.mark.parametrize("accept, name", [("application/sparql-results+json", "JSON"),
                                           ("application/sparql-results+xml", "XML"), ("text/csv", "CSV"),
                                           ("text/tab-separated-values", "TSV")])

@@ -13,7 +13,8 @@
   the answer in chunks, so it never holds more than one; the server gathers them, up to the cap, before it sends the
   status line, so a client gets either the whole answer or a clear error, never a cut-off document. At most
   ``workers`` answers are gathered or sent at once: the memory is bounded by about ``workers × max_bytes``.
-  What a query holds while it runs (a sort, a group) is bounded only by the timeout.
+  What a query holds while it runs (a sort, a group) is bounded by ``max_memory`` per worker (``RLIMIT_DATA``, on
+  Linux): a query that needs more ends its worker, which is replaced, and is answered 507, saying so.
 
 The server answers from a snapshot of the store (hard links, cheap), so ``kg build`` may update DIR meanwhile; SIGHUP
 (``kill -HUP PID``) takes a new snapshot, and the queries that run on the old one finish there. Queries run in worker
@@ -31,6 +32,7 @@ import multiprocessing
 import os
 import re
 import shutil
+import signal
 import sys
 import tempfile
 import threading
@@ -43,6 +45,7 @@ HOST = "127.0.0.1"
 MAX_BODY = 1 << 20      # a query is text: 1 MiB is plenty
 MAX_ROWS = 100_000
 MAX_BYTES = 64 << 20
+MAX_MEMORY = 1 << 30    # working memory of one query, above what the worker holds when it is ready
 CHUNK = 1 << 20         # what a worker sends at a time
 TEXT = "text/plain; charset=utf-8"
 
@@ -111,11 +114,12 @@ def _rows_over(max_rows: int) -> str:
     return f"the answer has more than {max_rows:,} rows, this server's cap (kg serve --max-rows): add a LIMIT"
 
 
-def _worker_main(snapshot: str, ontology_graph: str, prefixes: dict, limits: tuple[int, int], conn) -> None:
+def _worker_main(snapshot: str, ontology_graph: str, prefixes: dict, limits: tuple[int, int, int], conn) -> None:
     import pyoxigraph as ox
 
-    max_rows, max_bytes = limits
+    max_rows, max_bytes, max_memory = limits
     store = ox.Store.read_only(snapshot)
+    _bound_memory(max_memory)
     while True:
         try:
             job = conn.recv()
@@ -132,6 +136,20 @@ def _worker_main(snapshot: str, ontology_graph: str, prefixes: dict, limits: tup
             conn.send(("error", 400, f"SPARQL syntax error: {error}"))
         except (OSError, RuntimeError, ValueError, TypeError) as error:
             conn.send(("error", 507, sink.over) if sink.over else ("error", 400, f"query failed: {error}"))
+
+
+def _bound_memory(extra: int) -> None:
+    """Let this process's heap grow by ``extra`` bytes at most (RLIMIT_DATA counts the heap and private anonymous
+    mappings, not the store's mapped files). Past it an allocation fails and Oxigraph aborts the process: the pool
+    sees a worker killed by SIGABRT, answers 507 and starts another. Without /proc (not Linux): no bound."""
+    import resource
+
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            data = next(int(line.split()[1]) * 1024 for line in status if line.startswith("VmData:"))
+        resource.setrlimit(resource.RLIMIT_DATA, (data + extra, data + extra))
+    except (OSError, StopIteration, ValueError):
+        pass
 
 
 def _answer(store, ox, sink: _Sink, ontology_graph: str, prefixes: dict, max_rows: int, query: str, accept: str,
@@ -320,11 +338,11 @@ class QueryPool:
     worker, which is replaced."""
 
     def __init__(self, snapshot_dir: Path, *, workers: int = 2, timeout: float = 30.0, max_rows: int = MAX_ROWS,
-                 max_bytes: int = MAX_BYTES):
+                 max_bytes: int = MAX_BYTES, max_memory: int = MAX_MEMORY):
         from kg.graph.store import ONTOLOGY_GRAPH
 
-        self.snapshot_dir, self.timeout = Path(snapshot_dir), timeout
-        self.args = (str(self.snapshot_dir / "store"), ONTOLOGY_GRAPH.value, (max_rows, max_bytes))
+        self.snapshot_dir, self.timeout, self.max_memory = Path(snapshot_dir), timeout, max_memory
+        self.args = (str(self.snapshot_dir / "store"), ONTOLOGY_GRAPH.value, (max_rows, max_bytes, max_memory))
         self.context = multiprocessing.get_context("spawn")
         self.lock = threading.Condition()
         self.idle: list[_Worker] = [self._spawn() for _ in range(workers)]
@@ -364,7 +382,12 @@ class QueryPool:
                 else:
                     return rest[0], TEXT, [(rest[1] + "\n").encode()]
         except (EOFError, OSError):
+            worker.process.join(5)
+            aborted = worker.process.exitcode == -signal.SIGABRT   # an allocation past --max-memory
             worker = self._replace(worker)
+            if aborted:
+                return 507, TEXT, [f"the query needs more than {self.max_memory:,} bytes of working memory, this "
+                                   f"server's cap (kg serve --max-memory): narrow it or add a LIMIT\n".encode()]
             return 500, TEXT, [b"the query worker died; try again\n"]
         finally:
             with self.lock:
@@ -496,15 +519,16 @@ class KGServer(ThreadingHTTPServer):
     request_queue_size = 1024   # the listen backlog: a burst of clients waits instead of being reset
 
     def __init__(self, folder: Path, *, port: int = 7879, timeout: float = 30.0, workers: int = 2,
-                 max_rows: int = MAX_ROWS, max_bytes: int = MAX_BYTES, allow_service: tuple[str, ...] = (),
-                 verbose: bool = False):
+                 max_rows: int = MAX_ROWS, max_bytes: int = MAX_BYTES, max_memory: int = MAX_MEMORY,
+                 allow_service: tuple[str, ...] = (), verbose: bool = False):
         self.folder, self.verbose = Path(folder), verbose
         if not (self.folder / "store" / "CURRENT").is_file():
             from kg.errors import no_graph
 
             raise no_graph(folder)
         self.allow_service = tuple(allow_service)
-        self.pool_options = dict(workers=workers, timeout=timeout, max_rows=max_rows, max_bytes=max_bytes)
+        self.pool_options = dict(workers=workers, timeout=timeout, max_rows=max_rows, max_bytes=max_bytes,
+                                 max_memory=max_memory)
         self.slots = threading.BoundedSemaphore(workers)
         self.reload_lock = threading.Lock()
         remove_stale_snapshots(self.folder)
@@ -541,7 +565,6 @@ class KGServer(ThreadingHTTPServer):
 
 def serve(folder: Path, *, ready=lambda server: None, **options) -> None:
     """Serve until interrupted (Ctrl-C or SIGTERM); SIGHUP reloads. The snapshot and the workers go with the server."""
-    import signal
 
     def stop(signum, frame):
         raise KeyboardInterrupt
