@@ -132,6 +132,24 @@ MUST = [
     # names listed in quotes without a conjunction: “A”“B”和C
     ("全年，[浙江|Province]落实“[以旧换新|Policy]”“[设备更新|Policy]”和[稳外贸政策|Policy]。", ("设备更新", "appliesTo", "浙江")),
     ("全年，[浙江|Province]落实“[以旧换新|Policy]”“[设备更新|Policy]”和[稳外贸政策|Policy]。", ("稳外贸政策", "appliesTo", "浙江")),
+    # the places listed before 等 lie in the region the kind word is said of
+    ("[法国|Country]、[意大利|Country]等[欧洲|Region]国家的客商纷纷下单。", ("意大利", "locatedIn", "欧洲")),
+    ("[法国|Country]、[意大利|Country]等[欧洲|Region]国家的客商纷纷下单。", ("法国", "locatedIn", "欧洲")),
+    ("[宁波|City]、[厦门|City]等[东南|Region]沿海港口城市吞吐量上升。", ("厦门", "locatedIn", "东南")),
+    # the reporters in brackets after a dateline, each of them, work for the outlet that opens it
+    ("[新华社|Organization][宁波|City]5月8日电（记者[王明|Person] [陈红|Person]）港口吞吐量创新高。",
+     ("王明", "affiliatedWith", "新华社")),
+    ("[新华社|Organization][宁波|City]5月8日电（记者[王明|Person] [陈红|Person]）港口吞吐量创新高。",
+     ("陈红", "affiliatedWith", "新华社")),
+    ("[中新网|Organization][温州|City]6月2日电 ([李强|Person])温州港开通新航线。", ("李强", "affiliatedWith", "中新网")),
+    # a hub sending services to a list of places connects to each of them
+    ("由[金华南站|Facility]分别发往[明斯克|City]和[杜伊斯堡|City]的集装箱班列今天开出。", ("金华南站", "connects", "明斯克")),
+    ("由[金华南站|Facility]分别发往[明斯克|City]和[杜伊斯堡|City]的集装箱班列今天开出。",
+     ("金华南站", "connects", "杜伊斯堡")),
+    # the exporter is the place whose goods the clause names, even with a service named on the way
+    ("[永康|City]生产的五金产品远销[东南亚|Region]。", ("永康", "exportsTo", "东南亚")),
+    ("[温州|City]的鞋类商品通过[海铁联运|Route]运往[中东|Region]和[非洲|Region]。", ("温州", "exportsTo", "非洲")),
+    ("[义乌|City]的[小商品|Industry]远销[拉美|Region]。", ("义乌", "exportsTo", "拉美")),
 ]
 
 MUST_NOT = [
@@ -188,6 +206,14 @@ MUST_NOT = [
     ("[义乌国际商贸城|Facility]人头攒动。", ("义乌国际商贸城", "locatedIn", "义乌")),
     # an informal region is not stated as part of its province
     ("[浙南|Region]和[浙江|Province]各地都在忙。", ("浙南", "locatedIn", "浙江")),
+    # 等 without a kind word after the region: a list of places that act there, not places inside it
+    ("[金华|City]等地的企业赴[欧洲|Region]参展。", ("金华", "locatedIn", "欧洲")),
+    # a name in brackets with no dateline before it
+    ("[新华社|Organization]报道，[王明|Person]（左）在港口调研。", ("王明", "affiliatedWith", "新华社")),
+    # a hub named in another clause is not where the service is sent from
+    ("[义乌西站|Facility]的工人说，发往[马德里|City]的班列满载。", ("义乌西站", "connects", "马德里")),
+    # people, not goods, come from the place: no export
+    ("[浙江|Province]的客商来到[义乌|City]采购。", ("浙江", "exportsTo", "义乌")),
 ]
 
 
@@ -266,6 +292,8 @@ def test_evidence_is_kept():
     ({"id": "x", "property": "livesIn", "subject": ["Person"], "object": ["City"], "where": "before"}, "E012"),
     ({"id": "x", "property": "via", "kind": "magic", "subject": ["Route"], "object": ["City"]}, "E013"),
     ({"id": "x", "property": "via", "subject": ["Train"], "object": ["City"], "where": "before"}, "E014"),
+    ({"id": "x", "property": "via", "subject": ["Route"], "object": ["City"], "where": "before", "plain": ["Goods"]},
+     "E014"),
     ({"id": "x", "property": "via", "subject": ["Route"], "object": ["City"], "where": "near"}, "E016"),
     ({"id": "x", "property": "via", "subject": ["Route"], "object": ["City"]}, "E017"),
     ({"id": "x", "property": "via", "subject": ["Route"], "object": ["City"], "patterns": ["{s}经过"]}, "E018"),
