@@ -150,6 +150,13 @@ MUST = [
     ("[永康|City]生产的五金产品远销[东南亚|Region]。", ("永康", "exportsTo", "东南亚")),
     ("[温州|City]的鞋类商品通过[海铁联运|Route]运往[中东|Region]和[非洲|Region]。", ("温州", "exportsTo", "非洲")),
     ("[义乌|City]的[小商品|Industry]远销[拉美|Region]。", ("义乌", "exportsTo", "拉美")),
+    # a service written after A至B leaves from A and goes to B (B may carry its province)
+    ("[义乌|City]至[马德里|City]的[X8020次|Route]今天发车。", ("X8020次", "departsFrom", "义乌")),
+    ("[义乌|City]至[马德里|City]的[X8020次|Route]今天发车。", ("X8020次", "destination", "马德里")),
+    ("从[金华|City]至[浙江|Province][宁波|City][海铁联运班列|Route]开行。", ("海铁联运班列", "departsFrom", "金华")),
+    ("从[金华|City]至[浙江|Province][宁波|City][海铁联运班列|Route]开行。", ("海铁联运班列", "destination", "宁波")),
+    # a clause that only says where, then the site that opens the next clause
+    ("在[兰溪|County]，[方下店作业区|Facility]正在扩建。", ("方下店作业区", "locatedIn", "兰溪")),
 ]
 
 MUST_NOT = [
@@ -214,6 +221,10 @@ MUST_NOT = [
     ("[义乌西站|Facility]的工人说，发往[马德里|City]的班列满载。", ("义乌西站", "connects", "马德里")),
     # people, not goods, come from the place: no export
     ("[浙江|Province]的客商来到[义乌|City]采购。", ("浙江", "exportsTo", "义乌")),
+    # a stretch of line, not a service, is written after A至B; the service in the next clause is not said to leave A
+    ("[义乌|City]至[喀什|City]段运费下降，[中欧班列|Route]更快了。", ("中欧班列", "departsFrom", "义乌")),
+    # 在X的码头上: the clause says more than where
+    ("在[兰溪|County]的码头上，[宁波港集团|Company]的员工忙着装船。", ("宁波港集团", "locatedIn", "兰溪")),
 ]
 
 
