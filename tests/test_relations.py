@@ -157,6 +157,14 @@ MUST = [
     ("从[金华|City]至[浙江|Province][宁波|City][海铁联运班列|Route]开行。", ("海铁联运班列", "destination", "宁波")),
     # a clause that only says where, then the site that opens the next clause
     ("在[兰溪|County]，[方下店作业区|Facility]正在扩建。", ("方下店作业区", "locatedIn", "兰溪")),
+    # the organisation written before 运营/管理 runs what follows
+    ("[宁波港集团|Company]负责运营[梅山码头|Facility]和[穿山码头|Facility]。", ("穿山码头", "operatedBy", "宁波港集团")),
+    # cities written as the province's own, each one of the list
+    ("[浙江|Province]的[杭州|City]、[湖州|City]和[温州|City]都在扩大开放。", ("温州", "locatedIn", "浙江")),
+    ("[浙江|Province]的[杭州|City]、[湖州|City]和[温州|City]都在扩大开放。", ("湖州", "locatedIn", "浙江")),
+    # the exporter written right before the verb, a goods word at most between
+    ("[永康|City]五金远销[中东|Region]。", ("永康", "exportsTo", "中东")),
+    ("[恒达公司|Company]的水杯今年销往[印尼|Country]和[迪拜|City]。", ("恒达公司", "exportsTo", "迪拜")),
 ]
 
 MUST_NOT = [
@@ -225,6 +233,8 @@ MUST_NOT = [
     ("[义乌|City]至[喀什|City]段运费下降，[中欧班列|Route]更快了。", ("中欧班列", "departsFrom", "义乌")),
     # 在X的码头上: the clause says more than where
     ("在[兰溪|County]的码头上，[宁波港集团|Company]的员工忙着装船。", ("宁波港集团", "locatedIn", "兰溪")),
+    # a country is not written as a province's own
+    ("[浙江|Province]的[美国|Country]客商多了。", ("美国", "locatedIn", "浙江")),
 ]
 
 
@@ -267,6 +277,22 @@ def test_rule_finds(text, triple):
 @pytest.mark.parametrize("text,triple", MUST_NOT)
 def test_rule_leaves_out(text, triple):
     assert triple not in triples(text)
+
+
+DEFAULT_RULES = load_rules(ontology_dir() / "rules")      # as kg runs them: the rules switched off stay off
+
+
+@pytest.mark.parametrize("text,triple", [
+    # a place further back than the goods word is not the exporter (the exports-to rule, off, takes it)
+    ("企业的产品占领了[浙江|Province]、[广东|Province]等市场，并远销[日本|Country]。", ("广东", "exportsTo", "日本")),
+    ("[宁波|City]的客商说，这批货销往[美国|Country]。", ("宁波", "exportsTo", "美国")),
+])
+def test_default_rules_leave_out(text, triple):
+    article, mentions = marked(text)
+    found = {(r.subject, r.prop, r.object)
+             for r in extract_relations(with_anaphors(article, mentions), article=article, rules=DEFAULT_RULES,
+                                        lookup=lookup)}
+    assert triple not in found
 
 
 def test_role_without_organisation_takes_the_articles_company():
