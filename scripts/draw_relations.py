@@ -10,11 +10,14 @@ line numbers and verdicts, never the text.
 
 ``--rule`` (repeatable) samples ``--relations`` of each named rule's relations instead, to judge one rule on its own
 (a rule the devset gold says little about); ``--every`` runs the rules switched off by default too.
+``--containing`` (a regex) reads only the drawn lines it matches: a rule fires only where its cue stands, and a rare
+cue would otherwise need the whole corpus read by the model (``--lines 46364`` draws every line).
 """
 from __future__ import annotations
 
 import argparse
 import random
+import re
 import tempfile
 from pathlib import Path
 
@@ -37,6 +40,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=18)
     parser.add_argument("--show", action="store_true", help="print the sentence too (for the judge; never commit)")
     parser.add_argument("--rule", action="append", default=[], help="sample this rule's relations (repeatable)")
+    parser.add_argument("--containing", help="read only the drawn lines this regex matches (the rule's cue)")
     args = parser.parse_args()
     lines = TRAIN.read_text(encoding="utf-8").splitlines()
     rng = random.Random(args.seed)
@@ -45,7 +49,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         for n in drawn:
             text = plain(lines[n])
-            if len(text) >= 15:
+            if len(text) >= 15 and (not args.containing or re.search(args.containing, text)):
                 Path(folder, f"line{n + 1:06d}.txt").write_text(text + "\n", encoding="utf-8")
         articles = (a for a in read_articles([folder]) if not isinstance(a, Problem))
         for ex in extract_all(articles, statistical=True):

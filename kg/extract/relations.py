@@ -15,7 +15,8 @@ Rule kinds:
   cue, object in one clause), ``between-reversed`` (object, cue, subject) and ``adjacent`` (object written right before
   the subject: 浙江义乌). A template without ``{s}`` takes the nearest mention of a subject class in the sentence (the
   one before the object if there is one). Mentions listed with the bound one (A、B和C) get the same relation, unless
-  the rule says ``lists: false`` (apposition holds inside one item of a list: 日本东京、韩国首尔).
+  the rule says ``lists: false`` (apposition holds inside one item of a list: 日本东京、韩国首尔). ``plain`` lists
+  classes whose mentions the rule reads as the words they are (goods found as Industry: 义乌的小商品销往…).
 - ``name``: the subject's own name holds the object. ``part: prefix`` (义乌国际商贸城 -> 义乌) or ``part: endpoints``
   (义乌—宁波海铁联运 -> 义乌 and 宁波; ``property`` for the first end, ``property_end`` for the last). ``named: true``
   takes only objects the article also names on their own (满洲里口岸 alone does not make 满洲里 a topic).
@@ -97,6 +98,7 @@ class Rule:
     named: bool = False               # name rules: the object must be named on its own somewhere in the article
     topic: bool = False               # a sentence without a subject takes the article's topic (the one named most)
     lists: bool = True                # a relation stated for a list holds for each member (not for apposition)
+    plain: frozenset[str] = frozenset()   # classes whose mentions the rule reads as plain words (小商品 as goods)
     confidence: float = 0.8
     compiled: tuple[Template, ...] = field(default=(), compare=False, repr=False)
 
@@ -139,7 +141,7 @@ def parse_rule(raw: dict, path: Path | str = "<rule>") -> Rule:
                         "known: prefix, endpoints, contains")
     if kind not in KINDS:
         raise DataError(f"[E013] Unknown rule kind {kind!r} in rule {rid} of {path}; known: {', '.join(KINDS)}")
-    for side in ("subject", "object"):
+    for side in ("subject", "object", "plain"):
         unknown = set(raw.get(side, [])) - set(ENTITY_CLASSES)
         if unknown:
             raise DataError(f"[E014] Unknown class {sorted(unknown)} as {side} of rule {rid} in {path}; "
@@ -171,6 +173,7 @@ def parse_rule(raw: dict, path: Path | str = "<rule>") -> Rule:
         part=raw.get("part", "prefix"), property_end=raw.get("property_end"), inverse=bool(raw.get("inverse", False)),
         through=bool(raw.get("through", False)), named=bool(raw.get("named", False)),
         topic=bool(raw.get("topic", False)), lists=bool(raw.get("lists", True)),
+        plain=frozenset(raw.get("plain", ())),
         confidence=raw.get("confidence", 0.8),
     )
 
@@ -188,7 +191,7 @@ def extract_relations(
     for rule in rules:
         if rule.kind == "pattern":
             topic = most_named(mentions, rule.subject_ok) if rule.topic else None
-            for group, masked, at in masks:
+            for group, masked, at in (_plain_masks(rule, by_sentence) if rule.plain else masks):
                 yield from _pattern(rule, group, masked, at, in_text, topic)
         elif rule.kind == "name":
             yield from _name(rule, mentions, resolve)
@@ -215,6 +218,13 @@ def _mask(group: list[Mention]) -> tuple[str, list[int | None]]:
         i = m.end
     out.append(sentence.text[i - sentence.start:])
     return "".join(out), at
+
+
+def _plain_masks(rule: Rule, by_sentence: dict[int, list[Mention]]) -> list[tuple]:
+    """The sentences masked without the mentions of the rule's ``plain`` classes: a goods word the entity finder
+    took as an Industry (小商品, 电子产品) stays a word the rule's cues can match."""
+    groups = ([m for m in group if m.entity.cls not in rule.plain] for group in by_sentence.values())
+    return [(group, *_mask(group)) for group in groups if group]
 
 
 class Template(NamedTuple):
