@@ -277,7 +277,10 @@ def validate(folder, fmt):
                 click.echo(str(v))
         else:
             _print_rows(header, rows, fmt)
-    click.echo(report.summary(), err=fmt != "table")
+    if fmt == "table":
+        click.echo(report.summary())
+    else:   # the rows are the result; the summary is about them
+        _note(report.summary())
     if not report.conforms:
         sys.exit(1)
 

@@ -90,7 +90,7 @@ class BuildProgress:
         line = f"[{step.done}/{step.total}] {step.what} {name}"
         if step.what == "built":
             line += f": {step.title or '(untitled)'}"
-        return line + (f" ({seconds:.1f} s)" if self.verbose else "")
+        return line + (f" (+{seconds:.1f} s)" if self.verbose else "")   # since the line before
 
     def bar(self, step: Step, now: float) -> str:
         """``[#####---] 12/46 documents  26%  0:42 elapsed  ETA 1:20  yiwu-trade-q1``, cut to the terminal."""

@@ -73,7 +73,7 @@ def test_verbose_build_times_each_stage(built):
                   "writing graph.ttl, explorer.html"):
         assert re.search(rf"^ +\d+\.\d\d s  {stage}", result.stderr, re.M), stage
     assert re.search(r"^kg build: \d+\.\d\d s$", result.stderr, re.M)
-    assert re.search(r"\(\d+\.\d s\)$", result.stderr, re.M)   # each document's seconds
+    assert re.search(r"\(\+\d+\.\d s\)$", result.stderr, re.M)   # the seconds since the line before
 
 
 def test_quiet_build_prints_the_summary_only(articles, tmp_path):
@@ -197,3 +197,17 @@ def test_on_a_terminal_the_build_draws_a_bar(articles, tmp_path):
     assert "\r\x1b[2Kloading model" in text
     assert re.search(r"\r\x1b\[2K\[#{24}\] 2/2 documents 100%  \d+:\d\d elapsed  ETA 0:00", text)
     assert not re.search(r"^\[\d/\d\] built", text, re.M)   # no per-document lines on a terminal
+
+
+@pytest.mark.parametrize("flags, fmt, summary_on", [
+    ([], "table", "stdout"),      # the table is for people: the verdict under it
+    ([], "csv", "stderr"),        # csv rows are the result, the verdict is about them
+    (["-q"], "csv", None),
+])
+def test_validate_verdict_goes_where_it_does_not_mix_with_rows(built, flags, fmt, summary_on):
+    out, _ = built
+    result = run(*flags, "validate", out, "--format", fmt)
+    assert result.exit_code in (0, 1), result.output
+    verdict = {"stdout": "conform" in result.stdout or "violation" in result.stdout,
+               "stderr": "conform" in result.stderr or "violation" in result.stderr}
+    assert [stream for stream, has in verdict.items() if has] == ([summary_on] if summary_on else [])

@@ -61,8 +61,8 @@ def test_off_a_terminal_each_document_has_a_line_with_counts():
 def test_verbose_adds_unchanged_documents_and_seconds():
     text, _ = replay(tty=False, verbose=True)
     lines = text.splitlines()
-    assert lines[0] == "[1/3] unchanged ningbo-port (in/ningbo_port.html) (0.1 s)"
-    assert lines[2] == "[2/3] built yiwu-q1 (in/yiwu_q1.txt): 义乌一季度外贸进出口增长 (5.1 s)"
+    assert lines[0] == "[1/3] unchanged ningbo-port (in/ningbo_port.html) (+0.1 s)"
+    assert lines[2] == "[2/3] built yiwu-q1 (in/yiwu_q1.txt): 义乌一季度外贸进出口增长 (+5.1 s)"
 
 
 def test_on_a_terminal_a_bar_is_redrawn_in_place():
