@@ -64,9 +64,10 @@ class Verbosity:
 
 
 def _verbosity() -> Verbosity:
-    context = click.get_current_context(silent=True)
-    found = context.find_root().obj if context is not None else None
-    return found if isinstance(found, Verbosity) else Verbosity()
+    root = click.get_current_context().find_root()
+    if not isinstance(root.obj, Verbosity):
+        root.obj = Verbosity()
+    return root.obj
 
 
 def _note(message: str) -> None:
@@ -115,7 +116,7 @@ def build(paths, out, include, exclude, strict, jobs, dask, no_model, validate, 
     from kg.progress import BuildProgress
 
     verbosity = _verbosity()
-    quiet = quiet or verbosity.quiet
+    verbosity.quiet = quiet = quiet or verbosity.quiet   # kg build -q is kg -q build
     progress = None if quiet else BuildProgress(sys.stderr, verbose=verbosity.verbose)
     try:
         report = run(paths, out, include=include, exclude=exclude, strict=strict, jobs=jobs, dask=dask,

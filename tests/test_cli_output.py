@@ -76,12 +76,13 @@ def test_verbose_build_times_each_stage(built):
     assert re.search(r"\(\+\d+\.\d s\)$", result.stderr, re.M)   # the seconds since the line before
 
 
-def test_quiet_build_prints_the_summary_only(articles, tmp_path):
+@pytest.mark.parametrize("quiet", [["-q", "build"], ["build", "-q"]])
+def test_quiet_build_prints_the_summary_only(articles, tmp_path, quiet):
     (tmp_path / "in").mkdir()
     shutil.copy(articles / ARTICLES[1], tmp_path / "in" / ARTICLES[1])
     (tmp_path / "in" / "scan.txt").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 40)
     (tmp_path / "in" / "notes.pdf").write_bytes(b"%PDF-1.7")
-    result = run("-q", "build", tmp_path / "in", "--out", tmp_path / "out")
+    result = run(*quiet, tmp_path / "in", "--out", tmp_path / "out")
     assert result.exit_code == 1
     assert result.stdout.startswith("built 1 documents, 0 unchanged, 1 skipped")
     # the skipped file is an error and stays; the note on the .pdf, the progress and 'wrote' go
