@@ -4,6 +4,7 @@ from __future__ import annotations
 import csv
 import json
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import click
@@ -56,11 +57,12 @@ def main(ctx, quiet, verbose):
         ctx.call_on_close(lambda: _debug(f"kg {ctx.invoked_subcommand}: {time.perf_counter() - started:.2f} s"))
 
 
+@dataclass
 class Verbosity:
     """-q and -v of the kg group, as its commands read them (``_verbosity()``)."""
 
-    def __init__(self, quiet: bool = False, verbose: bool = False):
-        self.quiet, self.verbose = quiet, verbose
+    quiet: bool = False
+    verbose: bool = False
 
 
 def _verbosity() -> Verbosity:
