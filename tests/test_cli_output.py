@@ -212,3 +212,19 @@ def test_validate_verdict_goes_where_it_does_not_mix_with_rows(built, flags, fmt
     verdict = {"stdout": "conform" in result.stdout or "violation" in result.stdout,
                "stderr": "conform" in result.stderr or "violation" in result.stderr}
     assert [stream for stream, has in verdict.items() if has] == ([summary_on] if summary_on else [])
+
+
+@pytest.mark.parametrize("flags, warned, timed", [([], True, False), (["-q"], False, False), (["-v"], True, True)])
+def test_add_facts_summary_on_stdout_warnings_on_stderr(built, tmp_path, flags, warned, timed):
+    out, _ = built
+    copy = tmp_path / "g"
+    shutil.copytree(out, copy)
+    facts = tmp_path / "odd.ttl"   # a misspelt property: a warning, and the fact is added as written
+    facts.write_text("@prefix kg: <http://example.org/kg/ontology#> .\n"
+                     "<http://example.org/kg/id/entity/x> kg:locatdIn <http://example.org/kg/id/entity/y> .\n",
+                     encoding="utf-8")
+    result = run(*flags, "add-facts", copy, facts)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.strip() and "warning" not in result.stdout
+    assert ("warning: [I040]" in result.stderr) is warned
+    assert ("kg add-facts: " in result.stderr) is timed
