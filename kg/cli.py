@@ -4,6 +4,7 @@ from __future__ import annotations
 import csv
 import json
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import click
@@ -39,8 +40,48 @@ class _Commands(click.Group):
              "kg validate: violations), 2 could not run (an error, printed as 'error: [Ennn] ...'). "
              "See docs/exit-codes.md.")
 @click.version_option(package_name="kg")
-def main():
-    """kg: Chinese trade and logistics news -> a knowledge graph you can query and explore."""
+@click.option("--quiet", "-q", is_flag=True, help="Only results (stdout) and errors: no progress, notes or warnings.")
+@click.option("--verbose", "-v", is_flag=True, help="Debug detail on stderr: timings of each stage and command.")
+@click.pass_context
+def main(ctx, quiet, verbose):
+    """kg: Chinese trade and logistics news -> a knowledge graph you can query and explore.
+
+    Results go to stdout, everything else (progress, notes, warnings, errors) to stderr."""
+    if quiet and verbose:
+        raise click.UsageError("-q and -v ask for less and more: give one of them")
+    ctx.obj = Verbosity(quiet, verbose)
+    if verbose:
+        import time
+
+        started = time.perf_counter()
+        ctx.call_on_close(lambda: _debug(f"kg {ctx.invoked_subcommand}: {time.perf_counter() - started:.2f} s"))
+
+
+@dataclass
+class Verbosity:
+    """-q and -v of the kg group, as its commands read them (``_verbosity()``)."""
+
+    quiet: bool = False
+    verbose: bool = False
+
+
+def _verbosity() -> Verbosity:
+    root = click.get_current_context().find_root()
+    if not isinstance(root.obj, Verbosity):
+        root.obj = Verbosity()
+    return root.obj
+
+
+def _note(message: str) -> None:
+    """A diagnostic (a note, a warning, what was written where): stderr, silenced by -q."""
+    if not _verbosity().quiet:
+        click.echo(message, err=True)
+
+
+def _debug(message: str) -> None:
+    """Detail for -v only: stderr."""
+    if _verbosity().verbose:
+        click.echo(message, err=True)
 
 
 def _fail(error: Exception) -> None:
@@ -63,30 +104,54 @@ def _fail(error: Exception) -> None:
 @click.option("--validate/--no-validate", default=None,
               help="Check the graph against ontology/shapes.ttl once at the end "
                    "[default: only up to 50,000 triples, about 10 s].")
-@click.option("--quiet", "-q", is_flag=True, help="Print only the summary.")
+@click.option("--quiet", "-q", is_flag=True, help="Print only the summary and errors (as kg -q build).")
 def build(paths, out, include, exclude, strict, jobs, dask, no_model, validate, quiet):
     """Build (or update) the graph in OUT from articles: files, folders or - for stdin.
 
     Reads .txt .text .md .markdown .html .htm .xhtml .jsonl .ndjson (in folders, other types are reported and
     skipped; --include reads them as text), in UTF-8, GB18030, Big5 or UTF-16.
+
+    Progress goes to stderr: a bar with counts and ETA on a terminal, a line per document otherwise; the summary
+    to stdout.
     """
     from kg.build import build as run
+    from kg.progress import BuildProgress
 
+    verbosity = _verbosity()
+    verbosity.quiet = quiet = quiet or verbosity.quiet   # kg build -q is kg -q build
+    progress = None if quiet else BuildProgress(sys.stderr, verbose=verbosity.verbose)
     try:
         report = run(paths, out, include=include, exclude=exclude, strict=strict, jobs=jobs, dask=dask,
-                     statistical=not no_model, validate=validate,
-                     log=(lambda line: None) if quiet else click.echo)
+                     statistical=not no_model, validate=validate, progress=progress,
+                     log=_problem_log(progress, quiet))
     except KGError as error:
         _fail(error)
+    finally:
+        if progress is not None:
+            progress.close()
     click.echo(report.summary())
+    if progress is not None:
+        for stage, seconds in progress.timings():
+            _debug(f"  {seconds:7.2f} s  {stage}")
     if report.outputs:
-        click.echo(f"wrote {' and '.join(report.outputs)}")
+        _note(f"wrote {' and '.join(report.outputs)}")
     if report.validation is not None:
         click.echo(report.validation.summary() + ("" if report.validation.conforms else f"; see kg validate {out}"))
     elif validate is None and report.outputs:
-        click.echo(f"not validated ({report.triples} triples): run kg validate {out}, or build with --validate")
+        _note(f"not validated ({report.triples} triples): run kg validate {out}, or build with --validate")
     if not report.ok:
         sys.exit(1)
+
+
+def _problem_log(progress, quiet: bool):
+    """Where kg build's lines about inputs go: stderr, above the progress bar; with -q only the skipped inputs
+    (errors), not warnings and notes."""
+    def log(line: str) -> None:
+        if progress is not None:
+            progress.message(line)
+        elif not quiet or line.startswith("skipped"):
+            click.echo(line, err=True)
+    return log
 
 
 @main.command()
@@ -136,11 +201,12 @@ def query(folder, sparql, query_file, name, params, list_queries, fmt, allow_ser
             if name:
                 header, rows, notes = graph.named_rows(name, bindings, limit=limit, offset=offset)
                 for note in notes:
-                    click.echo(f"note: {note}", err=True)
+                    _note(f"note: {note}")
             else:
                 header, rows = graph.rows(text, allow_service=allow_service)
         except KGError as error:
             _fail(error)
+    _debug(f"{len(rows)} rows, {len(header)} columns")
     _print_rows(header, rows, fmt, sparql_json=True)
 
 
@@ -188,7 +254,7 @@ def export(folder, fmt, output):
     with _graph(folder) as graph:
         try:
             if output:
-                click.echo(graph.write(output, fmt), err=True)
+                _note(graph.write(output, fmt))
             else:
                 sys.stdout.buffer.write(graph.serialize(fmt or "ttl"))
         except KGError as error:
@@ -214,7 +280,10 @@ def validate(folder, fmt):
                 click.echo(str(v))
         else:
             _print_rows(header, rows, fmt)
-    click.echo(report.summary(), err=fmt != "table")
+    if fmt == "table":
+        click.echo(report.summary())
+    else:   # the rows are the result; the summary is about them
+        _note(report.summary())
     if not report.conforms:
         sys.exit(1)
 
@@ -239,6 +308,7 @@ def remove(folder, documents, dry_run):
     for r in removals:
         click.echo(f"{'would remove' if dry_run else 'removed'} {r.doc_id}" if r.done
                    else f"{r.doc_id}: already removed ({r.name})")
+    _debug(f"{sum(r.done for r in removals)} of {len(removals)} documents {'would go' if dry_run else 'removed'}")
 
 
 @main.command("add-facts")
@@ -253,9 +323,9 @@ def add_facts(folder, files, force):
     """
     def report(done):
         for note in done.notes:
-            click.echo(f"note: {note}", err=True)
+            _note(f"note: {note}")
         for warning in done.warnings:
-            click.echo(f"warning: {warning}", err=True)
+            _note(f"warning: {warning}")
         click.echo(done.summary())
 
     with _graph(folder, readonly=False) as graph:
@@ -282,7 +352,7 @@ def add_facts(folder, files, force):
 @click.option("--allow-service", "allow_service", multiple=True, metavar="URL_PREFIX",
               help="Let SERVICE <URL> fetch from URLs that start with URL_PREFIX (repeatable); SERVICE is refused "
                    "with 403 otherwise.")
-@click.option("--verbose", "-v", is_flag=True, help="Log every request.")
+@click.option("--verbose", "-v", is_flag=True, help="Log every request (as kg -v serve).")
 def serve(folder, port, timeout, workers, max_rows, max_bytes, max_memory, allow_service, verbose):
     """Serve FOLDER on localhost: the explorer at / and a read-only SPARQL endpoint at /sparql.
 
@@ -303,7 +373,8 @@ def serve(folder, port, timeout, workers, max_rows, max_bytes, max_memory, allow
 
     try:
         run(folder, port=port, timeout=timeout, workers=workers, max_rows=max_rows, max_bytes=max_bytes,
-            max_memory=max_memory, allow_service=allow_service, ready=ready, verbose=verbose)
+            max_memory=max_memory, allow_service=allow_service, ready=ready,
+            verbose=verbose or _verbosity().verbose)
     except KGError as error:
         _fail(error)
     except OSError as error:
@@ -343,7 +414,7 @@ def view(folder, no_open, cap):
         path, opened = graph.view(cap=cap, open_browser=not no_open)
     click.echo(str(path))
     if not no_open and not opened:
-        click.echo(f"no web browser could be opened here: open {path.as_uri()} in one", err=True)
+        _note(f"warning: no web browser could be opened here: open {path.as_uri()} in one")
 
 
 @main.command()
@@ -443,7 +514,7 @@ def trends(folder, entity, indicator, plot_file):
         _fail(error)
     store.close()
     for path in written:
-        click.echo(f"wrote {path}")
+        _note(f"wrote {path}")
 
 
 @main.command()

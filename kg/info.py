@@ -30,7 +30,8 @@ FEATURE_PROGRAMS = {"browser tests (headless Chromium)": ("chromium",)}   # feat
 # what each count of a graph folder counts: printed next to it, and the keys of the JSON output
 COUNT_MEANINGS = {
     "documents": "documents (articles and curated fact files; one named graph each)",
-    "triples": "triples in the merged view (what kg export and graph.ttl hold; the build summary's count)",
+    "triples": "facts: triples in the merged view of the documents' graphs (what kg export and graph.ttl hold; "
+               "the build summary's 'facts')",
     "ontology_triples": "triples in the ontology graph (ontology/kg.ttl as loaded into the store)",
     "query_triples": "triples a kg query COUNT(*) sees (the merged view and the ontology)",
 }
