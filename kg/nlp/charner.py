@@ -22,7 +22,7 @@ import functools
 import gzip
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import numpy
@@ -279,15 +279,18 @@ class CharTagger:
         """The (start, end, label, confidence) character spans the model finds in ``text``."""
         return self.many([text])[0]
 
-    def many(self, texts: list[str], batch_size: int = 64,
-             batch_chars: int = 3000) -> list[list[tuple[int, int, str, float]]]:
+    def many(self, texts: list[str], batch_size: int = 64, batch_chars: int = 3000, *,
+             keep: Callable[[int, int, str], bool] | None = None) -> list[list[tuple[int, int, str, float]]]:
         """The spans of each text; the sentences of all texts are tagged together, in batches of similar length
         (at most ``batch_size`` sentences, and ``batch_chars`` characters once padded: that bounds the memory).
+        With ``keep``, only the sentences for which ``keep(text number, offset, sentence)`` holds are tagged (each
+        sentence is tagged by itself: leaving one out changes nothing in the others).
 
         A span's confidence is the lowest probability the model gives any of its characters' tags (the CRF's
         marginals): 0.99 for 德国 in 德国杜伊斯堡, 0.6 for a generic word it hesitates over (水路).
         """
-        pieces = [(n, offset, piece) for n, text in enumerate(texts) for offset, piece in chunks(text)]
+        pieces = [(n, offset, piece) for n, text in enumerate(texts) for offset, piece in chunks(text)
+                  if keep is None or keep(n, offset, piece)]
         pieces.sort(key=lambda p: len(p[2]))
         found: list[list[tuple[int, int, str, float]]] = [[] for _ in texts]
         batches, batch = [], []
