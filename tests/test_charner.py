@@ -237,6 +237,60 @@ def test_batches_do_not_change_what_is_found():
             assert [span[3] for span in spans] == pytest.approx([span[3] for span in want], abs=0.002)
 
 
+def plain_emissions(vocab: Vocabulary, w: dict[str, numpy.ndarray], text: str) -> numpy.ndarray:
+    """The model's scores computed plainly, one text and one step at a time, with torch's gate order (input, forget,
+    cell, output) and sigmoid = 1 / (1 + e^-x): what CharTagger's packed, reordered batches must equal."""
+    chars, bigrams, words = vocab.encode(text)
+    counts = numpy.maximum((words > 0).sum(axis=2, keepdims=True), 1)
+    x = numpy.concatenate([w["char.weight"][chars], w["bigram.weight"][bigrams[:-1]], w["bigram.weight"][bigrams[1:]],
+                           (w["word.weight"][words].sum(axis=2) / counts).reshape(len(text), -1)], axis=1)
+    sigmoid = lambda v: 1 / (1 + numpy.exp(-v))  # noqa: E731
+    states = []
+    for suffix, steps in (("", range(len(text))), ("_reverse", range(len(text) - 1, -1, -1))):
+        w_ih, w_hh = w[f"lstm.weight_ih_l0{suffix}"], w[f"lstm.weight_hh_l0{suffix}"]
+        bias = w[f"lstm.bias_ih_l0{suffix}"] + w[f"lstm.bias_hh_l0{suffix}"]
+        h = c = numpy.zeros(w_hh.shape[1], dtype=numpy.float32)
+        seen = numpy.zeros((len(text), w_hh.shape[1]), dtype=numpy.float32)
+        for t in steps:
+            i, f, g, o = numpy.split(x[t] @ w_ih.T + bias + h @ w_hh.T, 4)
+            c = sigmoid(f) * c + sigmoid(i) * numpy.tanh(g)
+            h = seen[t] = sigmoid(o) * numpy.tanh(c)
+        states.append(seen)
+    return numpy.concatenate(states, axis=1) @ w["out.weight"].T + w["out.bias"]
+
+
+SENTENCES = [  # of our own, of every length a batch mixes (1 to 60 characters), names of each kind
+    "据新华社报道，联合国秘书长古特雷斯在纽约会见了来自哈萨克斯坦的代表团。",
+    "浙江大学教授李明华说，商户们正在开拓中东市场。",
+    "港。",
+    "中欧班列（义乌—马德里）今年已开行八十列，货值同比增长三成。",
+    "宁波舟山港集团与马士基签署合作协议，",
+    "记者王晓东摄",
+    "哈萨克斯坦阿拉木图",
+    "上海海关表示，一季度经洋山港出口的新能源汽车达十二万辆，比去年同期增加百分之四十五。",
+]
+
+
+def test_batched_model_computes_the_plain_math():
+    """The packed batches (longest first, both LSTMs in one loop, halved sigmoid gates, one tanh) give the scores
+    and the spans of the plain per-text math."""
+    from kg.nlp.charner import unpack
+    from kg.nlp.statistical import MODEL_DIR
+
+    tagger = CharTagger.load(MODEL_DIR)
+    with numpy.load(MODEL_DIR / "weights.npz") as data:
+        weights = unpack({k: data[k] for k in data.files})
+    lengths = numpy.array([len(text) for text in SENTENCES])
+    scores = tagger.emissions(SENTENCES, lengths)
+    for i, text in enumerate(SENTENCES):
+        plain = plain_emissions(tagger.vocab, weights, text)
+        numpy.testing.assert_allclose(scores[i, :len(text)], plain, rtol=1e-4, atol=1e-4)
+        assert not scores[i, len(text):].any()                     # the padding scores nothing
+        tags = [tagger.vocab.tags[k] for k in tagger._viterbi(plain)]
+        assert [span[:3] for span in tagger(text)] == spans_from_tags(tags), text
+    assert sum(len(tagger(text)) for text in SENTENCES) >= 10
+
+
 def test_words_in_lists_each_lexicon_word_found(vocab):
     assert sorted(vocab.words_in("义乌小商品城市场")) == sorted(["义乌", "小商品", "商品", "商品城市场"])
     assert vocab.words_in("") == []

@@ -28,7 +28,8 @@ def rules_only(nlp, text):
 # --- the artifact ----------------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("name", ["weights.npz", "vocab.json.gz", "lexicon.txt.gz", "scores.json", "MODEL_CARD.md"])
+@pytest.mark.parametrize("name", ["weights.npz", "vocab.json.gz", "lexicon.txt.gz", "scores.json", "MODEL_CARD.md",
+                                  "plain_chars.txt"])
 def test_model_file_exists(name):
     assert (MODEL_DIR / name).is_file()
 
@@ -113,6 +114,49 @@ def test_pipe_finds_what_one_doc_at_a_time_finds(nlp):
     assert piped == one_by_one and any(one_by_one)
 
 
+# --- which sentences the model reads --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text, read", [
+    ("货物经赫尔辛基转运。", True),                 # 赫尔辛基: characters names use
+    ("他和妻子赵春燕一起经营着这家小店。", True),    # 赵: a surname
+    ("记者王晓东摄", False),                       # the rules found the name: nothing is left
+    ("宁波舟山港的吞吐量继续增长。", False),         # the gazetteer's port, then plain words
+    ("需求下降了不少。", False),                    # plain characters only
+    ("12月8日，2026年", False),                    # no two Han characters side by side
+])
+def test_the_model_reads_only_sentences_that_may_hold_a_name(nlp, text, read):
+    gate = nlp.get_pipe("kg_statistical_ner")._gate(rules_only(nlp, text))
+    assert gate(0, text) is read
+
+
+GATED = ["货物经赫尔辛基转运。今年的出口额比去年增长了三成。", "他和妻子赵春燕一起经营着这家小店。",
+         "记者王晓东摄", "宁波舟山港的吞吐量继续增长。需求下降了不少。", "复旦大学的研究团队发布了报告。",
+         "世界贸易组织总干事在日内瓦发表讲话。\n德国杜伊斯堡的客户王海涛参观了恒远物流公司。", "12月8日，2026年"]
+
+
+def test_sentences_left_unread_lose_no_entity(nlp):
+    component = nlp.get_pipe("kg_statistical_ner")
+    entities = lambda docs: [[(e.start_char, e.end_char, e.label_, e.kb_id_) for e in d.ents] for d in docs]  # noqa: E731
+    gated = entities(nlp.pipe(GATED))
+    plain, component.plain = component.plain, None           # no plain characters: every sentence is read
+    try:
+        everything = entities(nlp.pipe(GATED))
+    finally:
+        component.plain = plain
+    assert gated == everything and sum(map(len, gated)) >= 8
+
+
+def test_plain_characters_are_those_names_rarely_use():
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "training"))
+    from plain_chars import plain_chars
+
+    sentences = [("王明在北京开会。", [(0, 2, "PER"), (3, 5, "LOC")])] * 5 + [("王在", [])]
+    # 在 is never inside a name; 王 is 5 of 6 times; 会 and 开 are seen too seldom (5 < 6); 。 is no Han character
+    assert plain_chars(sentences, share=0.1, min_count=6) == ["在"]
+    assert plain_chars(sentences, share=0.9, min_count=5) == sorted("在开会王")
+
+
 class FakeModel(StatisticalNer):
     """The merge logic alone: the model's spans are given."""
 
@@ -120,7 +164,7 @@ class FakeModel(StatisticalNer):
         super().__init__("fake")
         self._spans = spans
 
-    def spans(self, text):
+    def spans(self, text, keep=None):
         return [(start, end, label, 1.0) for start, end, label in self._spans]
 
 

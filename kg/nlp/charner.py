@@ -22,7 +22,7 @@ import functools
 import gzip
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import numpy
@@ -235,10 +235,6 @@ def _logsumexp(x: numpy.ndarray, axis: int) -> numpy.ndarray:
     return (top + numpy.log(numpy.exp(x - top).sum(axis=axis, keepdims=True))).squeeze(axis)
 
 
-def _sigmoid(x: numpy.ndarray) -> numpy.ndarray:
-    return 0.5 * (numpy.tanh(0.5 * x) + 1.0)
-
-
 class CharTagger:
     """The BiLSTM-CRF, numpy only. ``weights`` are torch's parameter names (see training/train_ner.py)."""
 
@@ -247,13 +243,23 @@ class CharTagger:
         w = {k: numpy.asarray(v, dtype=numpy.float32) for k, v in weights.items()}
         self.char, self.bigram, self.word = w["char.weight"], w["bigram.weight"], w["word.weight"]
         # the input's share of the gates of both LSTMs (forward, backward) in one matrix; a character's share is
-        # looked up, computed once here for every character
-        w_ih = numpy.concatenate([w["lstm.weight_ih_l0"].T, w["lstm.weight_ih_l0_reverse"].T], axis=1)
-        dims = self.char.shape[1]
-        self.char_gates = self.char @ w_ih[:dims]
-        self.rest_ih = numpy.ascontiguousarray(w_ih[dims:])
-        self.bias = numpy.concatenate([w[f"lstm.bias_ih_l0{s}"] + w[f"lstm.bias_hh_l0{s}"] for s in ("", "_reverse")])
-        self.w_hh = [w[f"lstm.weight_hh_l0{s}"].T.copy() for s in ("", "_reverse")]
+        # looked up, computed once here for every character. Each LSTM's gate columns are put in the order input,
+        # forget, output, cell (torch's is input, forget, cell, output), and the three sigmoid gates' columns are
+        # halved: sigmoid(x) = (tanh(x / 2) + 1) / 2, so one tanh over all four gates does the work, and halving by a
+        # power of two is exact (the same numbers as halving the sums afterwards).
+        hidden = w["lstm.weight_hh_l0"].shape[1]
+        order = numpy.r_[0:2 * hidden, 3 * hidden:4 * hidden, 2 * hidden:3 * hidden]
+        scale = numpy.r_[numpy.full(3 * hidden, 0.5), numpy.ones(hidden)].astype(numpy.float32)
+        both = lambda name: numpy.concatenate([w[name.format(s)][order] * scale[:, None]  # noqa: E731
+                                               for s in ("", "_reverse")]).T
+        w_ih = both("lstm.weight_ih_l0{}")
+        dims, width = self.char.shape[1], 4 * hidden
+        char_gates = self.char @ w_ih[:dims]
+        self.char_gates = [numpy.ascontiguousarray(char_gates[:, :width]), numpy.ascontiguousarray(char_gates[:, width:])]
+        self.rest_ih = numpy.stack([w_ih[dims:, :width], w_ih[dims:, width:]])       # [direction, rest, 4H]
+        self.bias = numpy.stack([(w[f"lstm.bias_ih_l0{s}"] + w[f"lstm.bias_hh_l0{s}"])[order] * scale
+                                 for s in ("", "_reverse")])[:, None, :]
+        self.w_hh = numpy.stack([(w[f"lstm.weight_hh_l0{s}"][order] * scale[:, None]).T for s in ("", "_reverse")])
         self.out_w, self.out_b = w["out.weight"].T.copy(), w["out.bias"]
         self.transitions, self.start, self.end = w["transitions"], w["start"], w["end"]
 
@@ -273,15 +279,18 @@ class CharTagger:
         """The (start, end, label, confidence) character spans the model finds in ``text``."""
         return self.many([text])[0]
 
-    def many(self, texts: list[str], batch_size: int = 64,
-             batch_chars: int = 3000) -> list[list[tuple[int, int, str, float]]]:
+    def many(self, texts: list[str], batch_size: int = 64, batch_chars: int = 3000, *,
+             keep: Callable[[int, int, str], bool] | None = None) -> list[list[tuple[int, int, str, float]]]:
         """The spans of each text; the sentences of all texts are tagged together, in batches of similar length
         (at most ``batch_size`` sentences, and ``batch_chars`` characters once padded: that bounds the memory).
+        With ``keep``, only the sentences for which ``keep(text number, offset, sentence)`` holds are tagged (each
+        sentence is tagged by itself: leaving one out changes nothing in the others).
 
         A span's confidence is the lowest probability the model gives any of its characters' tags (the CRF's
         marginals): 0.99 for 德国 in 德国杜伊斯堡, 0.6 for a generic word it hesitates over (水路).
         """
-        pieces = [(n, offset, piece) for n, text in enumerate(texts) for offset, piece in chunks(text)]
+        pieces = [(n, offset, piece) for n, text in enumerate(texts) for offset, piece in chunks(text)
+                  if keep is None or keep(n, offset, piece)]
         pieces.sort(key=lambda p: len(p[2]))
         found: list[list[tuple[int, int, str, float]]] = [[] for _ in texts]
         batches, batch = [], []
@@ -320,43 +329,71 @@ class CharTagger:
         return [[self.vocab.tags[t] for t in path] for path in self._viterbi(scores, lengths)]
 
     def emissions(self, texts: list[str], lengths: numpy.ndarray) -> numpy.ndarray:
+        """The tag scores [B, T, tags] of a batch of texts (padded to the longest; the padding's scores are 0).
+
+        The texts run longest first and packed, time first: step t's rows are the texts still longer than t, so no
+        time is spent on padding (a batch's texts differ in length). Both LSTMs run in one loop; the backward one
+        reads each text from its own last character.
+        """
         batch, longest = len(texts), int(lengths.max())
-        chars = numpy.zeros((batch, longest), dtype=numpy.int64)
-        rest = numpy.zeros((batch, longest, self.rest_ih.shape[0]), dtype=numpy.float32)
+        order = numpy.argsort(-lengths, kind="stable")
+        running = (lengths[order][None, :] > numpy.arange(longest)[:, None]).sum(axis=1)   # texts at step t
+        starts = numpy.concatenate([[0], numpy.cumsum(running)])
+        rows = numpy.full((batch, longest), -1)         # [text, t] -> its packed row at step t
+        for p, i in enumerate(order):
+            rows[i, :lengths[i]] = starts[:lengths[i]] + p
+        size = int(starts[-1])
+        chars = numpy.zeros((2, size), dtype=numpy.int64)
+        rest = numpy.zeros((2, size, self.rest_ih.shape[1]), dtype=numpy.float32)
         for i, text in enumerate(texts):
-            n = len(text)
-            chars[i, :n], bigrams, words = self.vocab.encode(text)
+            n, forward, backward = len(text), rows[i, :len(text)], rows[i, len(text) - 1::-1]
+            codes, bigrams, words = self.vocab.encode(text)
             embedded = self.word[words]                                   # [n, 3, K, d]
             counts = numpy.maximum((words > 0).sum(axis=2, keepdims=True), 1)
-            rest[i, :n] = numpy.concatenate([self.bigram[bigrams[:-1]], self.bigram[bigrams[1:]],
-                                             (embedded.sum(axis=2) / counts).reshape(n, -1)], axis=1)
-        gates = rest @ self.rest_ih                                       # [B, T, 2 x 4H]
-        gates += self.char_gates[chars]
+            features = numpy.concatenate([self.bigram[bigrams[:-1]], self.bigram[bigrams[1:]],
+                                          (embedded.sum(axis=2) / counts).reshape(n, -1)], axis=1)
+            chars[0, forward], chars[1, backward] = codes, codes
+            rest[0, forward], rest[1, backward] = features, features
+        gates = numpy.matmul(rest, self.rest_ih)                          # [direction, rows, 4H]
+        for direction in (0, 1):
+            gates[direction] += self.char_gates[direction][chars[direction]]
         gates += self.bias
-        half = gates.shape[2] // 2
-        forward = self._lstm(gates[:, :, :half], self.w_hh[0])
-        # the backward LSTM reads each text from its own last character: reverse within the length
-        reverse = numpy.array([[n - 1 - t if t < n else t for t in range(longest)] for n in lengths])
-        rows = numpy.arange(batch)[:, None]
-        backward = self._lstm(gates[rows, reverse, half:], self.w_hh[1])[rows, reverse]
-        return numpy.concatenate([forward, backward], axis=2) @ self.out_w + self.out_b
+        out = self._lstm(gates, self.w_hh, running)                       # [direction, rows, H]
+        padded = rows < 0
+        backward_rows = numpy.where(padded, -1, rows[numpy.arange(batch)[:, None],
+                                                     numpy.maximum(lengths[:, None] - 1 - numpy.arange(longest), 0)])
+        scores = numpy.concatenate([out[0][rows], out[1][backward_rows]], axis=2) @ self.out_w + self.out_b
+        scores[padded] = 0
+        return scores
 
     @staticmethod
-    def _lstm(gates_in: numpy.ndarray, w_hh: numpy.ndarray) -> numpy.ndarray:
-        """Run one LSTM over ``gates_in`` [B, T, 4H] (the input's share of its gates: input, forget, cell, output)."""
-        batch, steps, _ = gates_in.shape
-        hidden = w_hh.shape[0]
-        h = numpy.zeros((batch, hidden), dtype=numpy.float32)
-        c = numpy.zeros((batch, hidden), dtype=numpy.float32)
-        out = numpy.empty((batch, steps, hidden), dtype=numpy.float32)
-        gates = numpy.empty((batch, 4 * hidden), dtype=numpy.float32)
-        for t in range(steps):
-            numpy.matmul(h, w_hh, out=gates)
-            gates += gates_in[:, t]
-            sig = _sigmoid(gates)
-            c = sig[:, hidden:2 * hidden] * c + sig[:, :hidden] * numpy.tanh(gates[:, 2 * hidden:3 * hidden])
-            h = sig[:, 3 * hidden:] * numpy.tanh(c)
-            out[:, t] = h
+    def _lstm(gates_in: numpy.ndarray, w_hh: numpy.ndarray, running: numpy.ndarray) -> numpy.ndarray:
+        """Run LSTMs over ``gates_in`` [L, rows, 4H], packed time first with ``running[t]`` rows at step t (the input's
+        share of each one's gates: input, forget and output halved, then cell); ``w_hh`` [L, H, 4H] in the same
+        order. Their hidden states [L, rows, H]."""
+        lstms, size, _ = gates_in.shape
+        hidden, batch = w_hh.shape[1], int(running[0])
+        h = numpy.zeros((lstms, batch, hidden), dtype=numpy.float32)
+        c = numpy.zeros((lstms, batch, hidden), dtype=numpy.float32)
+        new = numpy.empty((lstms, batch, hidden), dtype=numpy.float32)
+        out = numpy.empty((lstms, size, hidden), dtype=numpy.float32)
+        gates = numpy.empty((lstms, batch, 4 * hidden), dtype=numpy.float32)
+        row = 0
+        for k in running.tolist():
+            g_, h_, c_, new_ = gates[:, :k], h[:, :k], c[:, :k], new[:, :k]
+            numpy.matmul(h_, w_hh, out=g_)
+            g_ += gates_in[:, row:row + k]
+            numpy.tanh(g_, out=g_)
+            sig = g_[:, :, :3 * hidden]
+            sig += 1.0
+            sig *= 0.5                       # the sigmoid of the gates before halving
+            c_ *= g_[:, :, hidden:2 * hidden]
+            numpy.multiply(g_[:, :, :hidden], g_[:, :, 3 * hidden:], out=new_)
+            c_ += new_
+            numpy.tanh(c_, out=new_)
+            numpy.multiply(g_[:, :, 2 * hidden:3 * hidden], new_, out=h_)
+            out[:, row:row + k] = h_
+            row += k
         return out
 
     def _marginals(self, scores: numpy.ndarray, lengths: numpy.ndarray | None = None) -> numpy.ndarray:

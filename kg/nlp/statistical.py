@@ -6,10 +6,16 @@ onto the pipeline's Doc, which is re-cut at their edges (``kg.nlp.align.split_at
 
 Merging: the spans already in ``doc.ents`` (gazetteer, head-word patterns) win, but for one case: a person the rules
 cut where the segmenter did and the model reads one character longer (王明 of 王明华) takes the model's end, and a
-model person running into a cue word (王明宣|读) is cut before it. Otherwise a model span is added only where it
+model person running into a cue word (王明宣|读) is cut before it.
+
+The model reads only the sentences where it could still add a name (``may_hold_a_name``: two neighbouring Han
+characters outside the rules' entities, a surname or characters MSRA's names use); the rest cost nothing. Otherwise a model span is added only where it
 overlaps none of them, and only if it is long enough (``MIN_LENGTH``: a one-character place such as 京 or 日, a
 two-character organisation such as 市委 is an abbreviation or a generic word kg cannot resolve). A person's name that
 the model cuts short grows to the segmenter's tokens (林杰 of 金林杰, a lone surname 赵 + 春燕), up to ``MAX_NAME`` chars. Its label becomes an ontology class by its head (last characters), see ``HEAD_CLASSES``.
+
+The model reads only the sentences where it could still add a name (``may_hold_a_name``: two neighbouring Han
+characters outside the rules' entities, a surname first or characters MSRA's names use); the rest cost nothing.
 """
 from __future__ import annotations
 
@@ -82,6 +88,7 @@ class StatisticalNer:
         self.name = name
         self.nlp = nlp
         self.model: CharTagger | None = None
+        self.plain: frozenset[str] | None = None
 
     @property
     def _patterns(self):
@@ -99,23 +106,37 @@ class StatisticalNer:
                 "load_pipeline(statistical=False)."
             )
         self.model = CharTagger.load(path)
+        self.plain = _read_plain(path)
 
-    def spans(self, text: str) -> list[tuple[int, int, str, float]]:
-        """The model's (start, end, label, confidence) character spans on ``text``."""
+    def spans(self, text: str, keep=None) -> list[tuple[int, int, str, float]]:
+        """The model's (start, end, label, confidence) character spans on ``text``; with ``keep``, only in its
+        sentences for which ``keep(offset, sentence)`` holds."""
         if self.model is None:
             raise ModelMissing("[E021] kg_statistical_ner is not initialised: call nlp.initialize() or load_pipeline().")
-        return self.model(text)
+        return self.model.many([text], keep=None if keep is None else lambda _, offset, piece: keep(offset, piece))[0]
 
     def __call__(self, doc: Doc) -> Doc:
-        return self.merge(doc, self.spans(doc.text))
+        return self.merge(doc, self.spans(doc.text, keep=self._gate(doc)))
 
     def pipe(self, docs: Iterable[Doc], batch_size: int = 16) -> Iterator[Doc]:
         """Several Docs at a time: their sentences go through the model together (fuller batches, same result)."""
         if self.model is None:
             raise ModelMissing("[E021] kg_statistical_ner is not initialised: call nlp.initialize() or load_pipeline().")
         for batch in minibatch(docs, batch_size):
-            for doc, found in zip(batch, self.model.many([doc.text for doc in batch])):
+            gates = [self._gate(doc) for doc in batch]
+            keep = None if None in gates else lambda n, offset, piece: gates[n](offset, piece)
+            for doc, found in zip(batch, self.model.many([doc.text for doc in batch], keep=keep)):
                 yield self.merge(doc, found)
+
+    def _gate(self, doc: Doc):
+        """Which of ``doc``'s sentences the model reads: ``(offset, sentence) -> bool``; None (all of them) without
+        the rules' idea of a surname or the model's plain characters."""
+        patterns = self._patterns
+        if self.plain is None or patterns is None or patterns.persons is None:
+            return None
+        covered = {i for e in doc.ents for i in range(e.start_char, e.end_char)}
+        starts = patterns.persons.surnames | {s[0] for s in patterns.persons.compound_surnames}
+        return lambda offset, piece: may_hold_a_name(piece, offset, covered, self.plain, starts)
 
     def merge(self, doc: Doc, found: list[tuple[int, int, str, float]]) -> Doc:
         """Add the model's (start, end, label, confidence) spans ``found`` in ``doc`` to its entities where the rules
@@ -176,6 +197,30 @@ class StatisticalNer:
         if patterns is None or patterns.persons is None or not all(_is_han(c) for c in text) or len(text) > 4:
             return True
         return patterns.looks_like_name(text, strong=True)
+
+
+def may_hold_a_name(sentence: str, offset: int, covered: set[int], plain: frozenset[str],
+                    surnames: frozenset[str]) -> bool:
+    """Whether the model could add a name in ``sentence`` (at ``offset`` in its Doc): two neighbouring Han characters
+    outside the rules' entities (``covered``: character offsets), the first a surname or neither of them plain (a
+    character MSRA's names rarely use, ``plain_chars.txt``). Elsewhere a model span would overlap a rule's entity,
+    be too short, or be no name. Measured 2026-12-08 against reading every sentence: the model reads 55% of the
+    characters of 60 benchmark articles, 58% of the seeds', 93% of the devset's, 95% of 60 MSRA paragraphs'; not
+    one entity of the pipeline's output changed on any of them."""
+    for i in range(len(sentence) - 1):
+        first, second = sentence[i], sentence[i + 1]
+        if (_is_han(first) and _is_han(second) and offset + i not in covered and offset + i + 1 not in covered
+                and (first in surnames or (first not in plain and second not in plain))):
+            return True
+    return False
+
+
+def _read_plain(path: Path) -> frozenset[str] | None:
+    """The model's plain characters (``training/plain_chars.py``); None for a model folder without them."""
+    try:
+        return frozenset((path / "plain_chars.txt").read_text(encoding="utf-8").strip())
+    except FileNotFoundError:
+        return None
 
 
 def _widen_persons(kept: list[tuple], taken: set[int], start: int, end: int) -> tuple[list[tuple], set[int]]:
