@@ -56,6 +56,60 @@ class Persons:
     not_names: frozenset[str]
 
 
+# ------------------------------------------------------------- structure of organisation and facility names
+@dataclass(frozen=True)
+class OrgNames:
+    """What the head-word finder knows of how organisation and facility names are built (``patterns.yml``, the
+    section "organisations and facilities that generalise"): the trade words a company's name crosses, the
+    characters a body's name ends with, the words a bracketed byline opens with."""
+    crossed: frozenset[str] = frozenset()        # company_words: 建设, 投资 inside …建设工程有限公司
+    body_end_chars: str = ""                     # 厅委署局部办院处
+    byline_words: tuple[str, ...] = ()           # 记者, 通讯员: （记者王明） is no part of a name
+    unit_kinds: frozenset[str] = frozenset()     # 创作组, 歌剧团: a kind of group, not a name
+    sub_body_heads: tuple[str, ...] = ()         # 会议, 计划署: 联合国贸易和发展会议 is one name
+    product_code: re.Pattern | None = None       # “空中客车”Ａ３００: a product, not its maker
+
+    @classmethod
+    def load(cls, data: dict) -> "OrgNames":
+        code = data.get("product_code")
+        return cls(frozenset(data.get("company_words", ())), str(data.get("body_end_chars", "")),
+                   tuple(data.get("byline_words", ())), frozenset(data.get("unit_kinds", ())),
+                   tuple(sorted(data.get("sub_body_heads", ()), key=len, reverse=True)),
+                   re.compile(code) if code else None)
+
+    def not_a_model_name(self, text: str, start: int, end: int, label: str) -> bool:
+        """A span the statistical model read as an organisation that is none: a kind of group and nothing more
+        (创作组, 歌剧团), a product named with its code (“空中客车”Ａ３００), a word inside a work's title
+        (《共产党宣言》: the title names a book)."""
+        if label != "ORG":
+            return False
+        return (text[start:end] in self.unit_kinds or inside_title(text, start, end)
+                or (self.product_code is not None and self.product_code.match(text, end) is not None))
+
+    def crosses(self, word: str, klass: str) -> bool:
+        """A company's or a body's name goes on over a trade word that elsewhere is a verb ending a name."""
+        return klass in _CROSSING_CLASSES and word in self.crossed
+
+    def is_byline(self, part: str) -> bool:
+        """（记者王明）, (通讯员 李华): a bracketed part that opens with a byline word credits a person."""
+        return part[:1] in "(（" and part[1:].lstrip().startswith(self.byline_words)
+
+    def ends_body(self, word: str) -> bool:
+        return bool(word) and word[-1] in self.body_end_chars
+
+
+_CROSSING_CLASSES = frozenset({"Company", "GovernmentBody"})
+
+
+def inside_title(text: str, start: int, end: int) -> bool:
+    """The span lies inside 《…》 and does not fill it: a word of a work's title (《红河谷》), not a mention."""
+    opened = text.rfind("《", 0, start)
+    if opened < 0 or text.rfind("》", opened, start) >= 0:
+        return False
+    closed = text.find("》", end)
+    return closed >= 0 and text.find("《", end, closed) < 0 and (opened + 1, closed) != (start, end)
+
+
 @dataclass(frozen=True)
 class HeadPatterns:
     heads: tuple[tuple[str, str], ...]     # (head, class), longest head first
@@ -73,12 +127,14 @@ class HeadPatterns:
     word_heads: frozenset[str] = frozenset()           # heads that name a thing with the word they end (陇海线)
     place_heads: frozenset[str] = frozenset()          # heads that need the place before them (…市政府)
     unit_heads: frozenset[str] = frozenset()           # a department's head after its newspaper (人民日报文艺部)
+    names: "OrgNames | None" = None                     # structure of organisation and facility names (below)
 
     @classmethod
     def load(cls, path: Path) -> "HeadPatterns":
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
         try:
             heads = [(head, klass) for klass, words in data["heads"].items() for head in words]
+            heads += [(head, klass) for klass, words in data.get("more_heads", {}).items() for head in words]
             heads.sort(key=lambda pair: -len(pair[0]))
             stop = set(data["stop_words"]) | set(data.get("left_context", ()))
             p = data.get("persons")
@@ -91,12 +147,13 @@ class HeadPatterns:
                 not_names=frozenset(p.get("not_names", ())),
             ) if p else None
             latin = [(head, klass) for klass, words in data.get("latin_heads", {}).items() for head in words]
-            return cls(tuple(heads), frozenset(stop), frozenset(data.get("generic", ())), data["max_chars"],
+            generic = frozenset(data.get("generic", ())) | frozenset(data.get("more_generic", ()))
+            return cls(tuple(heads), frozenset(stop), generic, data["max_chars"],
                        data["max_words"], tuple(data.get("title_tails", ())), tuple(latin), persons,
                        frozenset(data.get("not_heads", ())), frozenset(data.get("quoted_heads", ())),
                        frozenset(data.get("quoted_names_head", ())), frozenset(data.get("keep_place_heads", ())),
                        frozenset(data.get("word_heads", ())), frozenset(data.get("place_heads", ())),
-                       frozenset(data.get("unit_heads", ())))
+                       frozenset(data.get("unit_heads", ())), OrgNames.load(data))
         except (KeyError, TypeError) as error:
             raise DataError(f"[E020] {path}: missing or malformed key {error}; see the comments in that file") from None
 
@@ -133,7 +190,7 @@ class HeadPatterns:
                 # 保税物流中心（B型）, 中欧班列(义乌—马德里): a head with its type or its ends in brackets is a name alone
                 typed = _TYPE_SUFFIX.match(text, e) or (klass == "Route" and _ENDS_SUFFIX.match(text, e))
                 start = self._extend_left(doc, h, starts, token_at, places if klass in ONE_PLACE | NO_PLACE else {}, klass,
-                                          alone=head in self.word_heads)
+                                          alone=head in self.word_heads, cut_head=self._cut_head(doc, h, e, token_at))
                 if start is None and not typed:
                     continue
                 if head in self.place_heads and not (h in (places or {}) or text[h - 1:h] in _PLACE_LEVELS):
@@ -163,7 +220,8 @@ class HeadPatterns:
                 yield Candidate(start, end, klass, f"head:{head}")
 
     def _extend_left(self, doc: Doc, h: int, starts: dict[int, int], token_at: list[int],
-                     places: dict[int, int], klass: str = "", *, alone: bool = False) -> int | None:
+                     places: dict[int, int], klass: str = "", *, alone: bool = False,
+                     cut_head: bool = False) -> int | None:
         """Where the name whose head starts at character ``h`` begins, or None when no name stands before it.
 
         A facility, zone or route name holds one place name: 浙北嘉兴港 and 浙江宁波空港 are 嘉兴港 and 宁波空港 with a place before them; and a
@@ -183,7 +241,8 @@ class HeadPatterns:
         # (陇海线); other heads need words before the word they end (超级大港, 互换局 are descriptions)
         if alone and pos < h:
             return pos                            # 陇海线: the word is the whole name
-        words = [text[pos:h]] if pos < h and klass in NO_PLACE else []
+        # a town's own word counts; so does the word the segmenter glued to the head's first characters (苏溪物|流园)
+        words = [text[pos:h]] if pos < h and (klass in NO_PLACE or cut_head) else []
         has_place = False
         while pos > 0 and len(words) < self.max_words:
             if pos in places:                      # a known place name ends here
@@ -201,8 +260,11 @@ class HeadPatterns:
             w = text[t.idx:pos]
             if t.whitespace_ and not is_latin(w[-1]):
                 break
-            if self._stop_ends_at(text, pos, starts):
+            crossed = self.names is not None and self.names.crosses(w, klass)
+            if self._stop_ends_at(text, pos, starts) and not crossed:
                 break                             # a stop word the segmenter cut up: 离|不|开
+            if self._nested_facility(w, words, klass):
+                break                             # 温州港|乐清湾港区: the port area is named on its own
             if _COUNTED.match(w) or w.endswith(_TIME_ENDS):
                 break                             # 四类, 十大, 两大; 一季度, 上半年
             if w[-1] in OPENERS:                  # a “quoted” or (bracketed) part of the name
@@ -210,12 +272,14 @@ class HeadPatterns:
                 inner = text[open_at + 1:pos - 1] if open_at >= 0 else ""
                 if not inner or not all(is_han(c) or is_latin(c) or c in NAME_INNER for c in inner):
                     break
+                if self.names is not None and self.names.is_byline(text[open_at:pos]):
+                    break                         # （记者王明）宁波海关: a byline, then the name
                 if h - open_at > self.max_chars:
                     break
                 words.append(text[open_at:pos])
                 pos = open_at
                 continue
-            if (not _is_name_word(w) or w in self.stop_words or (len(w) > 1 and w[-1] in "了着过的地得")
+            if (not _is_name_word(w) or (w in self.stop_words and not crossed) or (len(w) > 1 and w[-1] in "了着过的地得")
                     or _ORDINAL.match(w)):
                 if not (self._glued_function_word(doc, t, w) or self._inner_conjunction(doc, t, w, text[pos:h], klass)):
                     break
@@ -247,7 +311,7 @@ class HeadPatterns:
         if w not in INNER_CONJUNCTIONS.get(klass, ()) or len(after) < 2 or t.i == 0:
             return False
         prev = doc[t.i - 1]
-        if prev.text.endswith(self._body_ends):
+        if prev.text.endswith(self._body_ends) or (self.names is not None and self.names.ends_body(prev.text)):
             return False                          # 教育部和国家轻工局: 和 joins two bodies, each a name of its own
         return (not prev.whitespace_ and _is_name_word(prev.text) and prev.text not in self.stop_words
                 and len(prev.text) >= 2)
@@ -285,6 +349,26 @@ class HeadPatterns:
 
     def _one_char_head(self, text: str, h: int) -> bool:
         return any(head == text[h] for head, _ in self.heads if len(head) == 1)
+
+    # ------------------------------------------------------------- structure of organisation and facility names
+
+    @staticmethod
+    def _cut_head(doc: Doc, h: int, e: int, token_at: list[int]) -> bool:
+        """The segmenter cut the head word itself, gluing its first characters to the word before (苏溪物|流园): the
+        token holding the head's start begins before it and ends inside it."""
+        t = doc[token_at[h]]
+        return t.idx < h and t.idx + len(t.text) < e
+
+    def _nested_facility(self, w: str, words: list[str], klass: str) -> bool:
+        """A facility named inside a larger one (温州港|乐清湾港区, 宁波舟山港|梅山港区) is named from the word after the
+        larger one's head, once a word of its own stands there; 宁波空港|国际货站 (国际 describes) stays one name."""
+        if klass != "Facility" or not words or not w.endswith(self._facility_heads):
+            return False
+        return any(x not in self.generic and x not in self._head_words for x in words)
+
+    @cached_property
+    def _facility_heads(self) -> tuple[str, ...]:
+        return tuple(head for head, cls in self.heads if cls == "Facility")
 
     def _route_origin(self, doc: Doc, start: int, starts: dict[int, int], token_at: list[int]) -> int:
         """A route names its origin too: 杭州至布达佩斯航线, 宁波—纽约航线 (the name stopped at 至 or the dash)."""
