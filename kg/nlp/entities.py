@@ -90,6 +90,7 @@ class EntityFinder:
         if self.patterns:
             found = _units_of_organizations(text_of(doc), found, self.patterns)
             found = _bodies_of_organizations(doc, found, self.patterns)
+            found = _units_of_companies(text_of(doc), found, self.patterns)
         chosen = _same_company(text_of(doc), _longest_first(found))
         inner = _opening_towns(found, chosen)
         doc = _split(doc, [edge for start, end, *_ in chosen + inner for edge in (start, end)])
@@ -184,6 +185,24 @@ def _bodies_of_organizations(doc: Doc, found: list[tuple], patterns: HeadPattern
         stop = _sub_body_end(text, end, patterns, token_ends, token_text)
         if stop is not None:
             out.append((start, stop, cls, canonical_key(text[start:stop], cls), RULE))
+    return out
+
+
+def _units_of_companies(text: str, found: list[tuple], patterns: HeadPatterns) -> list[tuple]:
+    """A company's unit written after it and the place it serves is one name with it (中国铁路上海局集团公司金华货运中心:
+    ``company_units``), as the company's own unit, not a name of the place."""
+    if patterns.names is None or not patterns.names.company_units:
+        return found
+    places = {start: end for start, end, cls, *_ in found if coarse(cls) == "Place"}
+    out = list(found)
+    for start, end, cls, _, _ in found:
+        if cls != "Company" or end not in places:
+            continue
+        after = places[end]
+        unit = next((u for u in patterns.names.company_units if text.startswith(u, after)), None)
+        if unit is not None:
+            whole = text[start:after + len(unit)]
+            out.append((start, after + len(unit), cls, canonical_key(whole, cls), RULE))
     return out
 
 

@@ -68,6 +68,8 @@ class OrgNames:
     unit_kinds: frozenset[str] = frozenset()     # 创作组, 歌剧团: a kind of group, not a name
     sub_body_heads: tuple[str, ...] = ()         # 会议, 计划署: 联合国贸易和发展会议 is one name
     product_code: re.Pattern | None = None       # “空中客车”Ａ３００: a product, not its maker
+    company_units: tuple[str, ...] = ()          # 货运中心, 分公司: a company's unit after the place it serves
+    function_chars: str = ""                     # 与, 其, 并, 将: a word of them alone is glued function words
 
     @classmethod
     def load(cls, data: dict) -> "OrgNames":
@@ -75,7 +77,9 @@ class OrgNames:
         return cls(frozenset(data.get("company_words", ())), str(data.get("body_end_chars", "")),
                    tuple(data.get("byline_words", ())), frozenset(data.get("unit_kinds", ())),
                    tuple(sorted(data.get("sub_body_heads", ()), key=len, reverse=True)),
-                   re.compile(code) if code else None)
+                   re.compile(code) if code else None,
+                   tuple(sorted(data.get("company_units", ()), key=len, reverse=True)),
+                   str(data.get("function_chars", "")))
 
     def not_a_model_name(self, text: str, start: int, end: int, label: str) -> bool:
         """A span the statistical model read as an organisation that is none: a kind of group and nothing more
@@ -136,7 +140,7 @@ class HeadPatterns:
             heads = [(head, klass) for klass, words in data["heads"].items() for head in words]
             heads += [(head, klass) for klass, words in data.get("more_heads", {}).items() for head in words]
             heads.sort(key=lambda pair: -len(pair[0]))
-            stop = set(data["stop_words"]) | set(data.get("left_context", ()))
+            stop = set(data["stop_words"]) | set(data.get("left_context", ())) | set(data.get("more_stop_words", ()))
             p = data.get("persons")
             persons = Persons(
                 surnames=frozenset(p["surnames"]),
@@ -263,6 +267,8 @@ class HeadPatterns:
             crossed = self.names is not None and self.names.crosses(w, klass)
             if self._stop_ends_at(text, pos, starts) and not crossed:
                 break                             # a stop word the segmenter cut up: 离|不|开
+            if self._glued_stop_words(w):
+                break                             # 与其|多斯特克口岸: two function words the segmenter glued
             if self._nested_facility(w, words, klass):
                 break                             # 温州港|乐清湾港区: the port area is named on its own
             if _COUNTED.match(w) or w.endswith(_TIME_ENDS):
@@ -358,6 +364,11 @@ class HeadPatterns:
         token holding the head's start begins before it and ends inside it."""
         t = doc[token_at[h]]
         return t.idx < h and t.idx + len(t.text) < e
+
+    def _glued_stop_words(self, w: str) -> bool:
+        """A word made of function characters only (与其, 并将, 已在): function words glued into one token."""
+        return (self.names is not None and len(w) >= 2 and bool(self.names.function_chars)
+                and all(c in self.names.function_chars for c in w))
 
     def _nested_facility(self, w: str, words: list[str], klass: str) -> bool:
         """A facility named inside a larger one (温州港|乐清湾港区, 宁波舟山港|梅山港区) is named from the word after the
