@@ -267,6 +267,7 @@ def test_org_and_facility_names(nlp, text, name, cls):
     ("宁波市港航管理局、浙江省交通运输厅和杭州市发改委联合发文。", "浙江省交通运输厅和杭州市发改委"),
     ("公司在当地建成一座综合性货物枢纽港。", "综合性货物枢纽港"),      # describing words only
     ("他曾任原嘉兴市商务局副局长。", "任原嘉兴市商务局"),
+    ("当地有许多因特网服务公司。", "因特网服务公司"),              # over a trade word only with a place
     ("今后与其白沙口岸加强合作。", "与其白沙口岸"),
     ("他们正在加快建设投资有限公司的新楼。", "建设投资有限公司"),          # 建设 opens the clause: a verb
 ])

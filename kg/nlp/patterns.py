@@ -105,6 +105,11 @@ class OrgNames:
 _CROSSING_CLASSES = frozenset({"Company", "GovernmentBody"})
 
 
+def _holds_place(place_ends: dict[int, int], start: int, end: int) -> bool:
+    """A known place name lies within [start, end)."""
+    return any(start <= s and e <= end for e, s in place_ends.items())
+
+
 def inside_title(text: str, start: int, end: int) -> bool:
     """The span lies inside 《…》 and does not fill it: a word of a work's title (《红河谷》), not a mention."""
     opened = text.rfind("《", 0, start)
@@ -194,7 +199,8 @@ class HeadPatterns:
                 # 保税物流中心（B型）, 中欧班列(义乌—马德里): a head with its type or its ends in brackets is a name alone
                 typed = _TYPE_SUFFIX.match(text, e) or (klass == "Route" and _ENDS_SUFFIX.match(text, e))
                 start = self._extend_left(doc, h, starts, token_at, places if klass in ONE_PLACE | NO_PLACE else {}, klass,
-                                          alone=head in self.word_heads, cut_head=self._cut_head(doc, h, e, token_at))
+                                          alone=head in self.word_heads, cut_head=self._cut_head(doc, h, e, token_at),
+                                          place_ends=places)
                 if start is None and not typed:
                     continue
                 if head in self.place_heads and not (h in (places or {}) or text[h - 1:h] in _PLACE_LEVELS):
@@ -225,7 +231,7 @@ class HeadPatterns:
 
     def _extend_left(self, doc: Doc, h: int, starts: dict[int, int], token_at: list[int],
                      places: dict[int, int], klass: str = "", *, alone: bool = False,
-                     cut_head: bool = False) -> int | None:
+                     cut_head: bool = False, place_ends: dict[int, int] | None = None) -> int | None:
         """Where the name whose head starts at character ``h`` begins, or None when no name stands before it.
 
         A facility, zone or route name holds one place name: 浙北嘉兴港 and 浙江宁波空港 are 嘉兴港 and 宁波空港 with a place before them; and a
@@ -248,6 +254,7 @@ class HeadPatterns:
         # a town's own word counts; so does the word the segmenter glued to the head's first characters (苏溪物|流园)
         words = [text[pos:h]] if pos < h and (klass in NO_PLACE or cut_head) else []
         has_place = False
+        crossed_at = None                          # where the name first went on over a trade word (建设, 服务)
         while pos > 0 and len(words) < self.max_words:
             if pos in places:                      # a known place name ends here
                 if has_place or klass in NO_PLACE:
@@ -265,6 +272,8 @@ class HeadPatterns:
             if t.whitespace_ and not is_latin(w[-1]):
                 break
             crossed = self.names is not None and self.names.crosses(w, klass)
+            if crossed and crossed_at is None:
+                crossed_at = t.idx
             if self._stop_ends_at(text, pos, starts) and not crossed:
                 break                             # a stop word the segmenter cut up: 离|不|开
             if self._glued_stop_words(w):
@@ -295,6 +304,8 @@ class HeadPatterns:
             pos = t.idx
         while words and words[-1] in self.stop_words:
             pos += len(words.pop())
+        if crossed_at is not None and pos < crossed_at and not _holds_place(place_ends or {}, pos, h):
+            return None                           # 因特网服务公司: over a trade word only with a place (西安…建设运营…)
         if not words:
             return None
         if all(w in self.generic or w in self._head_words for w in words):
