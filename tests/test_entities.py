@@ -188,3 +188,14 @@ def test_an_organisation_inside_a_title_is_no_mention(nlp, text, name):
 ])
 def test_a_company_unit_after_its_place_is_one_name(nlp, text, name):
     assert (name, "Company") in {(e.text, e.label_) for e in nlp(text).ents}
+
+
+@pytest.mark.parametrize("text, place, name", [
+    # a place right after a place, which the segmenter cut across (金华兰|溪方), is a place: the name after it
+    # holds one place only
+    ("金华兰溪方下店作业区首次开通了航线。", "兰溪", "兰溪方下店作业区"),
+])
+def test_a_place_glued_to_a_place_is_found(nlp, text, place, name):
+    doc = nlp(text)
+    assert name in {e.text for e in doc.ents}
+    assert place in doc.text and all(e.text != "金华兰溪方下店作业区" for e in doc.ents)

@@ -268,6 +268,9 @@ def test_org_and_facility_names(nlp, text, name, cls):
     ("公司在当地建成一座综合性货物枢纽港。", "综合性货物枢纽港"),      # describing words only
     ("他曾任原嘉兴市商务局副局长。", "任原嘉兴市商务局"),
     ("当地有许多因特网服务公司。", "因特网服务公司"),              # over a trade word only with a place
+    ("专题丨华达物流有限公司", "专题丨华达物流有限公司"),              # 丨 separates a headline's parts
+    ("专题丨华达物流有限公司", "物流有限公司"),                        # a kind of company and its cut-up suffix
+    ("他们加快建设物流有限公司的新仓库。", "物流有限公司"),
     ("今后与其白沙口岸加强合作。", "与其白沙口岸"),
     ("他们正在加快建设投资有限公司的新楼。", "建设投资有限公司"),          # 建设 opens the clause: a verb
 ])

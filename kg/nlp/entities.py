@@ -68,10 +68,12 @@ class EntityFinder:
         starts, ends, _ = token_bounds(doc)
         edges = set(starts) | set(ends)
         # a match that begins inside one word and ends inside another is not a name (资兴 in 投资|兴业)
+        matches = [m for m in self.gazetteer.find(folded)
+                   if not (coarse(m.entity.cls) in TITLE_FREE and inside_title(folded, m.start, m.end))]
         found = [(m.start, m.end, m.entity.cls, m.entity.key, GAZETTEER)
-                 for m in self.gazetteer.find(folded) if (m.start in edges or m.end in edges)
-                 and not self._short_inside_words(m.start, m.end, starts, ends, folded)
-                 and not (coarse(m.entity.cls) in TITLE_FREE and inside_title(folded, m.start, m.end))]
+                 for m in matches if (m.start in edges or m.end in edges)
+                 and not self._short_inside_words(m.start, m.end, starts, ends, folded)]
+        found += _glued_places(matches, found)
         doc = _split(doc, [edge for start, end, *_ in found for edge in (start, end)], edges)
         if self.patterns:
             places, countries = {}, set()
@@ -165,6 +167,15 @@ def _units_of_organizations(text: str, found: list[tuple], patterns: HeadPattern
 
 
 # ------------------------------------------------------------- structure of organisation names (issue 17)
+def _glued_places(matches: list, found: list[tuple]) -> list[tuple]:
+    """A place written right after another place, which the segmenter cut across (金华兰|溪方: 金华 and 兰溪), is a
+    place too: it begins where a known place ends, not inside an ordinary word."""
+    place_ends = {end for _, end, cls, *_ in found if coarse(cls) == "Place"}
+    taken = {(start, end) for start, end, *_ in found}
+    return [(m.start, m.end, m.entity.cls, m.entity.key, GAZETTEER) for m in matches
+            if coarse(m.entity.cls) == "Place" and m.start in place_ends and (m.start, m.end) not in taken]
+
+
 SUB_BODY_CHARS = 10           # at most this many characters between an organisation and its body's head
 SUB_BODY_JOINS = ("和", "与")  # 联合国贸易和发展会议: a conjunction inside the body's name
 

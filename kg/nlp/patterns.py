@@ -272,8 +272,9 @@ class HeadPatterns:
             if t.whitespace_ and not is_latin(w[-1]):
                 break
             crossed = self.names is not None and self.names.crosses(w, klass)
-            if crossed and crossed_at is None:
-                crossed_at = t.idx
+            stops_here = self._stop_ends_at(text, pos, starts) or w in self.stop_words
+            if crossed and stops_here and crossed_at is None:
+                crossed_at = t.idx                # a trade word that is a stop word elsewhere (建设, 服务)
             if self._stop_ends_at(text, pos, starts) and not crossed:
                 break                             # a stop word the segmenter cut up: 离|不|开
             if self._glued_stop_words(w):
@@ -549,6 +550,7 @@ class HeadPatterns:
 
 
 _SCOPES = ("全国", "全省")
+_SEPARATORS = "丨"
 _DOTTED_NAME = re.compile(r"[\u4e00-\u9fff]{1,6}(?:[·•・‧][\u4e00-\u9fff]{1,6})+")
 _NOT_NAME_ENDS = "路街道桥港站城镇村省市县区州"   # 圣雄·甘地路 is a street
 _PLACE_LEVELS = "省市县区州旗镇乡"
@@ -564,8 +566,9 @@ _TIME_ENDS = ("季度", "半年", "年度", "月份", "年来")
 
 
 def _is_name_word(text: str) -> bool:
-    """Han or Latin letters; digits only inside a Latin code (X8020), never a year or a count (2021年, 60余项)."""
-    if not all(is_han(ch) or is_latin(ch) for ch in text):
+    """Han or Latin letters; digits only inside a Latin code (X8020), never a year or a count (2021年, 60余项). 丨, a
+    Han character by its code point, is a headline's separator (专题丨正文), never part of a name."""
+    if not all((is_han(ch) and ch not in _SEPARATORS) or is_latin(ch) for ch in text):
         return False
     return not any(ch.isdigit() for ch in text) or any(ch.isascii() and ch.isalpha() for ch in text)
 
