@@ -21,7 +21,7 @@ from kg.nlp.align import split_at
 from kg.nlp.canonical import canonical_key, short_forms, surface_key
 from kg.nlp.gazetteer import Gazetteer
 from kg.nlp.patterns import ONE_PLACE, HeadPatterns, inside_title, token_bounds
-from kg.nlp.text import fold, text_of
+from kg.nlp.text import fold, is_han, text_of
 from kg.paths import ontology_dir
 from kg.vocab import coarse
 
@@ -199,6 +199,23 @@ def _bodies_of_organizations(doc: Doc, found: list[tuple], patterns: HeadPattern
     return out
 
 
+def _sub_body_end(text: str, end: int, patterns: HeadPatterns, token_ends: set[int],
+                  token_text: dict[int, str]) -> int | None:
+    """Where the body named after an organisation ending at ``end`` ends, or None."""
+    at = end
+    while at < len(text) and at - end <= SUB_BODY_CHARS:
+        word = token_text.get(at)
+        if word is None or not all(is_han(c) for c in word):
+            return None
+        head = next((h for h in patterns.names.sub_body_heads if word.endswith(h)), None)
+        if head is not None and at + len(word) in token_ends:
+            return at + len(word)
+        if word in patterns.stop_words and word not in SUB_BODY_JOINS:
+            return None
+        at += len(word)
+    return None
+
+
 def _units_of_companies(text: str, found: list[tuple], patterns: HeadPatterns) -> list[tuple]:
     """A company's unit written after it and the place it serves is one name with it (中国铁路上海局集团公司金华货运中心:
     ``company_units``), as the company's own unit, not a name of the place."""
@@ -215,23 +232,6 @@ def _units_of_companies(text: str, found: list[tuple], patterns: HeadPatterns) -
             whole = text[start:after + len(unit)]
             out.append((start, after + len(unit), cls, canonical_key(whole, cls), RULE))
     return out
-
-
-def _sub_body_end(text: str, end: int, patterns: HeadPatterns, token_ends: set[int],
-                  token_text: dict[int, str]) -> int | None:
-    """Where the body named after an organisation ending at ``end`` ends, or None."""
-    at = end
-    while at < len(text) and at - end <= SUB_BODY_CHARS:
-        word = token_text.get(at)
-        if word is None or not all("\u4e00" <= c <= "\u9fff" for c in word):
-            return None
-        head = next((h for h in patterns.names.sub_body_heads if word.endswith(h)), None)
-        if head is not None and at + len(word) in token_ends:
-            return at + len(word)
-        if word in patterns.stop_words and word not in SUB_BODY_JOINS:
-            return None
-        at += len(word)
-    return None
 
 
 def _split(doc: Doc, offsets: list[int], edges: set[int] | None = None) -> Doc:

@@ -272,10 +272,10 @@ class HeadPatterns:
             if t.whitespace_ and not is_latin(w[-1]):
                 break
             crossed = self.names is not None and self.names.crosses(w, klass)
-            stops_here = self._stop_ends_at(text, pos, starts) or w in self.stop_words
-            if crossed and stops_here and crossed_at is None:
+            stop_before = self._stop_ends_at(text, pos, starts)
+            if crossed and (stop_before or w in self.stop_words) and crossed_at is None:
                 crossed_at = t.idx                # a trade word that is a stop word elsewhere (建设, 服务)
-            if self._stop_ends_at(text, pos, starts) and not crossed:
+            if stop_before and not crossed:
                 break                             # a stop word the segmenter cut up: 离|不|开
             if self._glued_stop_words(w):
                 break                             # 与其|多斯特克口岸: two function words the segmenter glued
@@ -295,8 +295,8 @@ class HeadPatterns:
                 words.append(text[open_at:pos])
                 pos = open_at
                 continue
-            if (not _is_name_word(w) or (w in self.stop_words and not crossed) or (len(w) > 1 and w[-1] in "了着过的地得")
-                    or _ORDINAL.match(w)):
+            if (not _is_name_word(w) or (w in self.stop_words and not crossed)
+                    or (len(w) > 1 and w[-1] in "了着过的地得") or _ORDINAL.match(w)):
                 if not (self._glued_function_word(doc, t, w) or self._inner_conjunction(doc, t, w, text[pos:h], klass)):
                     break
             if h - t.idx > self.max_chars:

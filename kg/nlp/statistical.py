@@ -174,6 +174,7 @@ class StatisticalNer:
         return end
 
     def _not_a_name(self, whole: str, start: int, end: int, label: str) -> bool:
+        """kg_entities' patterns say what the model's organisations are not (a bare kind of group, a product)."""
         patterns = self._patterns
         return patterns is not None and patterns.names is not None and patterns.names.not_a_model_name(
             whole, start, end, label)
