@@ -157,3 +157,45 @@ def test_kg_ner_keeps_pkuseg_loading_notice_off_stderr():
     assert done.returncode == 0, done.stderr
     assert done.stderr == ""
     assert json.loads(done.stdout)["entities"]
+
+
+@pytest.mark.parametrize("text, name", [
+    # a body of an international organisation written right after it is one name with it
+    ("联合国贸易和发展会议在日内瓦举行。", "联合国贸易和发展会议"),
+    ("联合国开发计划署发布了年度报告。", "联合国开发计划署"),
+    ("联合国粮农组织发布报告。", "联合国粮农组织"),
+    # a role or a verb after it is no body (联合国 alone)
+    ("联合国秘书长出席会议。", "联合国"),
+    ("联合国今天召开会议。", "联合国"),
+])
+def test_a_body_after_its_organisation_is_one_name(nlp, text, name):
+    found = {(e.text, e.label_) for e in nlp(text).ents}
+    assert (name, "Organization") in found
+    assert not any(n != name and n.startswith("联合国") for n, _ in found)
+
+
+@pytest.mark.parametrize("text, name", [
+    ("他引用了《联合国宪章》的条文。", "联合国"),     # a word of a document's title
+])
+def test_an_organisation_inside_a_title_is_no_mention(nlp, text, name):
+    assert name not in {e.text for e in nlp(text).ents}
+
+
+@pytest.mark.parametrize("text, name", [
+    # a company's unit written after it and the place it serves is one name with it
+    ("中国铁路南昌局集团公司赣州货运中心组织了专列。", "中国铁路南昌局集团公司赣州货运中心"),
+    ("宁波港口物流有限公司绍兴分公司负责运营。", "宁波港口物流有限公司绍兴分公司"),
+])
+def test_a_company_unit_after_its_place_is_one_name(nlp, text, name):
+    assert (name, "Company") in {(e.text, e.label_) for e in nlp(text).ents}
+
+
+@pytest.mark.parametrize("text, place, name", [
+    # a place right after a place, which the segmenter cut across (金华兰|溪方), is a place: the name after it
+    # holds one place only
+    ("金华兰溪方下店作业区首次开通了航线。", "兰溪", "兰溪方下店作业区"),
+])
+def test_a_place_glued_to_a_place_is_found(nlp, text, place, name):
+    doc = nlp(text)
+    assert name in {e.text for e in doc.ents}
+    assert place in doc.text and all(e.text != "金华兰溪方下店作业区" for e in doc.ents)

@@ -13,7 +13,7 @@ spec.loader.exec_module(judged_sample)
 
 
 @pytest.mark.parametrize("name, overall, person", [
-    ("msra_sample.tsv", (275, 300), (69, 69)),
+    ("msra_sample.tsv", (283, 300), (69, 69)),
     ("msra_sample_main.tsv", (261, 300), (67, 67)),
 ])
 def test_committed_sample_scores_as_documented(name, overall, person):

@@ -221,3 +221,75 @@ def test_looks_like_name(word, strong, expected):
                    "quotes (仓单质押制度) is not told from a description (税收管理制度) by its structure")
 def test_an_unquoted_named_institution_is_a_policy(nlp):
     assert ("仓单质押制度", "Policy") in ents(nlp, "当地推行仓单质押制度，企业融资更方便。")
+
+
+# --- organisations and facilities: how their names are built (issue 17) ---------------------------------------
+
+ORG_AND_FACILITY_NAMES = [
+    # a company's or an office's name crosses the trade words that elsewhere are verbs ending a name
+    ("湖州南太湖投资发展有限公司今年完成投资。", "湖州南太湖投资发展有限公司", "Company"),
+    ("金华市义乌建设投资集团有限公司参与了项目。", "金华市义乌建设投资集团有限公司", "Company"),
+    ("丽水市城市建设管理中心发布了通告。", "丽水市城市建设管理中心", "GovernmentBody"),
+    # a bracketed byline, even without a space, is no part of the name after it
+    ("（记者王明）宁波海关近日公布了外贸数据。", "宁波海关", "GovernmentBody"),
+    ("（记者王明）宁波海关近日公布了外贸数据。", "王明", "Person"),
+    ("(通讯员李华)湖州海关查获一批假冒商品。", "湖州海关", "GovernmentBody"),
+    # a port area inside a port is named on its own, the port too
+    ("温州港状元岙港区今年吞吐量增长。", "状元岙港区", "Facility"),
+    ("温州港状元岙港区今年吞吐量增长。", "温州港", "Facility"),
+    # …but a describing word after the larger name keeps one name (a cargo station of the airport)
+    ("宁波空港国际货站昨天扩建完成。", "宁波空港国际货站", "Facility"),
+    # the segmenter cut the head itself (苏溪物|流园): the word before it still names it
+    ("苏溪物流园投入使用。", "苏溪物流园", "Zone"),
+    # a yard is a facility
+    ("东阳货运场站建成投用。", "东阳货运场站", "Facility"),
+    # a railway's freight depot is a company; former (原) stands before a name, not in it
+    ("温州车务段加开了货运列车。", "温州车务段", "Company"),
+    ("他曾任原嘉兴市商务局副局长。", "嘉兴市商务局", "GovernmentBody"),
+    # two function words glued into one token (与其) stop a name; a country of stop-word characters does not (日本)
+    ("今后与其白沙口岸加强合作。", "白沙口岸", "Facility"),
+    ("在东京设立了美林日本证券公司。", "美林日本证券公司", "Company"),
+    ("日本外务省北美局局长发表讲话。", "日本外务省北美局", "GovernmentBody"),
+    # 和 after a department's name joins two bodies
+    ("宁波市港航管理局、浙江省交通运输厅和杭州市发改委联合发文。", "杭州市发改委", "GovernmentBody"),
+    ("台州市椒江区农业农村和水利局发布通知。", "台州市椒江区农业农村和水利局", "GovernmentBody"),
+]
+
+
+@pytest.mark.parametrize("text, name, cls", ORG_AND_FACILITY_NAMES)
+def test_org_and_facility_names(nlp, text, name, cls):
+    assert (name, cls) in ents(nlp, text)
+
+
+@pytest.mark.parametrize("text, name", [
+    ("（记者王明）宁波海关近日公布了外贸数据。", "（记者王明）宁波海关"),
+    ("温州港状元岙港区今年吞吐量增长。", "温州港状元岙港区"),
+    ("宁波市港航管理局、浙江省交通运输厅和杭州市发改委联合发文。", "浙江省交通运输厅和杭州市发改委"),
+    ("公司在当地建成一座综合性货物枢纽港。", "综合性货物枢纽港"),      # describing words only
+    ("他曾任原嘉兴市商务局副局长。", "任原嘉兴市商务局"),
+    ("当地有许多因特网服务公司。", "因特网服务公司"),              # over a trade word only with a place
+    ("专题丨华达物流有限公司", "专题丨华达物流有限公司"),              # 丨 separates a headline's parts
+    ("专题丨华达物流有限公司", "物流有限公司"),                        # a kind of company and its cut-up suffix
+    ("他们加快建设物流有限公司的新仓库。", "物流有限公司"),
+    ("今后与其白沙口岸加强合作。", "与其白沙口岸"),
+    ("他们正在加快建设投资有限公司的新楼。", "建设投资有限公司"),          # 建设 opens the clause: a verb
+])
+def test_org_and_facility_non_names(nlp, text, name):
+    assert name not in {e.text for e in nlp(text).ents}
+
+
+@pytest.mark.parametrize("text, span, label, dropped", [
+    ("市里派出报告团到各县宣讲。", "报告团", "ORG", True),              # a kind of group, nothing more
+    ("下属歌剧团、舞剧团和交响乐团。", "舞剧团", "ORG", True),
+    ("上海歌剧团今晚演出。", "上海歌剧团", "ORG", False),               # a place names it
+    ("一架“空中客车”Ａ３２０客机降落。", "空中客车", "ORG", True),      # a product with its code
+    ("一架波音737飞机降落。", "波音", "ORG", True),
+    ("波音公司发布了财报。", "波音公司", "ORG", False),
+    ("他重读了《共产党宣言》。", "共产党", "ORG", True),               # a word of a book's title
+    ("他订阅了《人民日报》。", "人民日报", "ORG", False),              # the whole title: the paper itself
+    ("《来自武汉的报告》播出了。", "武汉", "LOC", False),             # a place in a title is still the place
+])
+def test_model_spans_that_name_no_organisation(text, span, label, dropped):
+    names = HeadPatterns.load(ontology_dir() / "patterns.yml").names
+    start = text.index(span)
+    assert names.not_a_model_name(text, start, start + len(span), label) is dropped

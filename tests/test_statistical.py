@@ -310,3 +310,15 @@ def test_score_lines_scores_a_whole_test_file(tmp_path):
 ])
 def test_a_model_person_running_into_a_cue_word_is_cut(nlp, text, start, end, expected):
     assert nlp.get_pipe("kg_statistical_ner")._trim_cue(text, start, end) == expected
+
+
+@pytest.mark.parametrize("text, name", [
+    ("报告团成员分别介绍了经验。", "报告团"),             # a kind of group the model reads as a name
+    ("剧院下属歌剧团、舞剧团和民乐团。", "舞剧团"),
+    ("一架“空中客车”Ａ３２０客机降落。", "空中客车"),     # a product with its code
+    ("他重读了《共产党宣言》。", "共产党"),               # a word of a book's title
+])
+def test_model_organisations_that_name_nothing_are_left_out(nlp, text, name):
+    model = [text[s:e] for s, e, label, _ in nlp.get_pipe("kg_statistical_ner").spans(text) if label == "ORG"]
+    assert name in model                                 # the model reads it as an organisation...
+    assert name not in {e.text for e in nlp(text).ents}  # ...and kg leaves it out

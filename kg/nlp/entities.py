@@ -20,8 +20,8 @@ from spacy.tokens import Doc, Span
 from kg.nlp.align import split_at
 from kg.nlp.canonical import canonical_key, short_forms, surface_key
 from kg.nlp.gazetteer import Gazetteer
-from kg.nlp.patterns import ONE_PLACE, HeadPatterns, token_bounds
-from kg.nlp.text import fold, text_of
+from kg.nlp.patterns import ONE_PLACE, HeadPatterns, inside_title, token_bounds
+from kg.nlp.text import fold, is_han, text_of
 from kg.paths import ontology_dir
 from kg.vocab import coarse
 
@@ -31,6 +31,9 @@ USER_DICT_MIN_CHARS = 3
 
 GAZETTEER, RULE = 0, 1
 INNER = "kg_inner"          # doc.spans key of the names kept inside longer ones
+# an organisation inside a work's title (《共产党宣言》) is a word of the title, not a mention; a place there often is
+# one (《来自武汉的报告》)
+TITLE_FREE = frozenset({"Organization"})
 
 
 @Language.factory("kg_entities", assigns=["doc.ents", "doc.spans"])
@@ -65,9 +68,12 @@ class EntityFinder:
         starts, ends, _ = token_bounds(doc)
         edges = set(starts) | set(ends)
         # a match that begins inside one word and ends inside another is not a name (资兴 in 投资|兴业)
+        matches = [m for m in self.gazetteer.find(folded)
+                   if not (coarse(m.entity.cls) in TITLE_FREE and inside_title(folded, m.start, m.end))]
         found = [(m.start, m.end, m.entity.cls, m.entity.key, GAZETTEER)
-                 for m in self.gazetteer.find(folded) if (m.start in edges or m.end in edges)
+                 for m in matches if (m.start in edges or m.end in edges)
                  and not self._short_inside_words(m.start, m.end, starts, ends, folded)]
+        found += _glued_places(matches, found)
         doc = _split(doc, [edge for start, end, *_ in found for edge in (start, end)], edges)
         if self.patterns:
             places, countries = {}, set()
@@ -85,6 +91,8 @@ class EntityFinder:
         found = _bodies_of_countries(text_of(doc), found)
         if self.patterns:
             found = _units_of_organizations(text_of(doc), found, self.patterns)
+            found = _bodies_of_organizations(doc, found, self.patterns)
+            found = _units_of_companies(text_of(doc), found, self.patterns)
         chosen = _same_company(text_of(doc), _longest_first(found))
         inner = _opening_towns(found, chosen)
         doc = _split(doc, [edge for start, end, *_ in chosen + inner for edge in (start, end)])
@@ -155,6 +163,74 @@ def _units_of_organizations(text: str, found: list[tuple], patterns: HeadPattern
                 and unit[:2] not in patterns.stop_words and text[end + 3:end + 4] not in ("长", "门")):
             whole = text[start:end + 3]
             out.append((start, end + 3, cls, canonical_key(whole, cls), RULE))
+    return out
+
+
+# ------------------------------------------------------------- structure of organisation names (issue 17)
+def _glued_places(matches: list, found: list[tuple]) -> list[tuple]:
+    """A place written right after another place, which the segmenter cut across (金华兰|溪方: 金华 and 兰溪), is a
+    place too: it begins where a known place ends, not inside an ordinary word."""
+    place_ends = {end for _, end, cls, *_ in found if coarse(cls) == "Place"}
+    taken = {(start, end) for start, end, *_ in found}
+    return [(m.start, m.end, m.entity.cls, m.entity.key, GAZETTEER) for m in matches
+            if coarse(m.entity.cls) == "Place" and m.start in place_ends and (m.start, m.end) not in taken]
+
+
+SUB_BODY_CHARS = 10           # at most this many characters between an organisation and its body's head
+SUB_BODY_JOINS = ("和", "与")  # 联合国贸易和发展会议: a conjunction inside the body's name
+
+
+def _bodies_of_organizations(doc: Doc, found: list[tuple], patterns: HeadPatterns) -> list[tuple]:
+    """A body of an international organisation written right after it is one name with it (联合国贸易和发展会议,
+    联合国开发计划署; ``sub_body_heads``): the words between are the body's own, none a stop word or a role
+    (联合国秘书长出席会议 is no name), and the head ends a word."""
+    if patterns.names is None or not patterns.names.sub_body_heads:
+        return found
+    text = text_of(doc)
+    starts, ends, _ = token_bounds(doc)
+    token_ends, token_text = set(ends), dict(zip(starts, (text[a:b] for a, b in zip(starts, ends))))
+    out = list(found)
+    for start, end, cls, _, source in found:
+        if cls != "Organization" or source != GAZETTEER:
+            continue
+        stop = _sub_body_end(text, end, patterns, token_ends, token_text)
+        if stop is not None:
+            out.append((start, stop, cls, canonical_key(text[start:stop], cls), RULE))
+    return out
+
+
+def _sub_body_end(text: str, end: int, patterns: HeadPatterns, token_ends: set[int],
+                  token_text: dict[int, str]) -> int | None:
+    """Where the body named after an organisation ending at ``end`` ends, or None."""
+    at = end
+    while at < len(text) and at - end <= SUB_BODY_CHARS:
+        word = token_text.get(at)
+        if word is None or not all(is_han(c) for c in word):
+            return None
+        head = next((h for h in patterns.names.sub_body_heads if word.endswith(h)), None)
+        if head is not None and at + len(word) in token_ends:
+            return at + len(word)
+        if word in patterns.stop_words and word not in SUB_BODY_JOINS:
+            return None
+        at += len(word)
+    return None
+
+
+def _units_of_companies(text: str, found: list[tuple], patterns: HeadPatterns) -> list[tuple]:
+    """A company's unit written after it and the place it serves is one name with it (中国铁路上海局集团公司金华货运中心:
+    ``company_units``), as the company's own unit, not a name of the place."""
+    if patterns.names is None or not patterns.names.company_units:
+        return found
+    places = {start: end for start, end, cls, *_ in found if coarse(cls) == "Place"}
+    out = list(found)
+    for start, end, cls, _, _ in found:
+        if cls != "Company" or end not in places:
+            continue
+        after = places[end]
+        unit = next((u for u in patterns.names.company_units if text.startswith(u, after)), None)
+        if unit is not None:
+            whole = text[start:after + len(unit)]
+            out.append((start, after + len(unit), cls, canonical_key(whole, cls), RULE))
     return out
 
 

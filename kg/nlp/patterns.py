@@ -56,6 +56,69 @@ class Persons:
     not_names: frozenset[str]
 
 
+# ------------------------------------------------------------- structure of organisation and facility names
+@dataclass(frozen=True)
+class OrgNames:
+    """What the head-word finder knows of how organisation and facility names are built (``patterns.yml``, the
+    section "organisations and facilities that generalise"): the trade words a company's name crosses, the
+    characters a body's name ends with, the words a bracketed byline opens with."""
+    crossed: frozenset[str] = frozenset()        # company_words: 建设, 投资 inside …建设工程有限公司
+    body_end_chars: str = ""                     # 厅委署局部办院处
+    byline_words: tuple[str, ...] = ()           # 记者, 通讯员: （记者王明） is no part of a name
+    unit_kinds: frozenset[str] = frozenset()     # 创作组, 歌剧团: a kind of group, not a name
+    sub_body_heads: tuple[str, ...] = ()         # 会议, 计划署: 联合国贸易和发展会议 is one name
+    product_code: re.Pattern | None = None       # “空中客车”Ａ３００: a product, not its maker
+    company_units: tuple[str, ...] = ()          # 货运中心, 分公司: a company's unit after the place it serves
+    function_chars: str = ""                     # 与, 其, 并, 将: a word of them alone is glued function words
+
+    @classmethod
+    def load(cls, data: dict) -> "OrgNames":
+        code = data.get("product_code")
+        return cls(frozenset(data.get("company_words", ())), str(data.get("body_end_chars", "")),
+                   tuple(data.get("byline_words", ())), frozenset(data.get("unit_kinds", ())),
+                   tuple(sorted(data.get("sub_body_heads", ()), key=len, reverse=True)),
+                   re.compile(code) if code else None,
+                   tuple(sorted(data.get("company_units", ()), key=len, reverse=True)),
+                   str(data.get("function_chars", "")))
+
+    def not_a_model_name(self, text: str, start: int, end: int, label: str) -> bool:
+        """A span the statistical model read as an organisation that is none: a kind of group and nothing more
+        (创作组, 歌剧团), a product named with its code (“空中客车”Ａ３００), a word inside a work's title
+        (《共产党宣言》: the title names a book)."""
+        if label != "ORG":
+            return False
+        return (text[start:end] in self.unit_kinds or inside_title(text, start, end)
+                or (self.product_code is not None and self.product_code.match(text, end) is not None))
+
+    def crosses(self, word: str, klass: str) -> bool:
+        """A company's or a body's name goes on over a trade word that elsewhere is a verb ending a name."""
+        return klass in _CROSSING_CLASSES and word in self.crossed
+
+    def is_byline(self, part: str) -> bool:
+        """（记者王明）, (通讯员 李华): a bracketed part that opens with a byline word credits a person."""
+        return part[:1] in "(（" and part[1:].lstrip().startswith(self.byline_words)
+
+    def ends_body(self, word: str) -> bool:
+        return bool(word) and word[-1] in self.body_end_chars
+
+
+_CROSSING_CLASSES = frozenset({"Company", "GovernmentBody"})
+
+
+def _holds_place(place_ends: dict[int, int], start: int, end: int) -> bool:
+    """A known place name lies within [start, end)."""
+    return any(start <= s and e <= end for e, s in place_ends.items())
+
+
+def inside_title(text: str, start: int, end: int) -> bool:
+    """The span lies inside 《…》 and does not fill it: a word of a work's title (《红河谷》), not a mention."""
+    opened = text.rfind("《", 0, start)
+    if opened < 0 or text.rfind("》", opened, start) >= 0:
+        return False
+    closed = text.find("》", end)
+    return closed >= 0 and text.find("《", end, closed) < 0 and (opened + 1, closed) != (start, end)
+
+
 @dataclass(frozen=True)
 class HeadPatterns:
     heads: tuple[tuple[str, str], ...]     # (head, class), longest head first
@@ -73,14 +136,16 @@ class HeadPatterns:
     word_heads: frozenset[str] = frozenset()           # heads that name a thing with the word they end (陇海线)
     place_heads: frozenset[str] = frozenset()          # heads that need the place before them (…市政府)
     unit_heads: frozenset[str] = frozenset()           # a department's head after its newspaper (人民日报文艺部)
+    names: "OrgNames | None" = None                     # structure of organisation and facility names (below)
 
     @classmethod
     def load(cls, path: Path) -> "HeadPatterns":
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
         try:
             heads = [(head, klass) for klass, words in data["heads"].items() for head in words]
+            heads += [(head, klass) for klass, words in data.get("more_heads", {}).items() for head in words]
             heads.sort(key=lambda pair: -len(pair[0]))
-            stop = set(data["stop_words"]) | set(data.get("left_context", ()))
+            stop = set(data["stop_words"]) | set(data.get("left_context", ())) | set(data.get("more_stop_words", ()))
             p = data.get("persons")
             persons = Persons(
                 surnames=frozenset(p["surnames"]),
@@ -91,12 +156,13 @@ class HeadPatterns:
                 not_names=frozenset(p.get("not_names", ())),
             ) if p else None
             latin = [(head, klass) for klass, words in data.get("latin_heads", {}).items() for head in words]
-            return cls(tuple(heads), frozenset(stop), frozenset(data.get("generic", ())), data["max_chars"],
+            generic = frozenset(data.get("generic", ())) | frozenset(data.get("more_generic", ()))
+            return cls(tuple(heads), frozenset(stop), generic, data["max_chars"],
                        data["max_words"], tuple(data.get("title_tails", ())), tuple(latin), persons,
                        frozenset(data.get("not_heads", ())), frozenset(data.get("quoted_heads", ())),
                        frozenset(data.get("quoted_names_head", ())), frozenset(data.get("keep_place_heads", ())),
                        frozenset(data.get("word_heads", ())), frozenset(data.get("place_heads", ())),
-                       frozenset(data.get("unit_heads", ())))
+                       frozenset(data.get("unit_heads", ())), OrgNames.load(data))
         except (KeyError, TypeError) as error:
             raise DataError(f"[E020] {path}: missing or malformed key {error}; see the comments in that file") from None
 
@@ -133,7 +199,8 @@ class HeadPatterns:
                 # 保税物流中心（B型）, 中欧班列(义乌—马德里): a head with its type or its ends in brackets is a name alone
                 typed = _TYPE_SUFFIX.match(text, e) or (klass == "Route" and _ENDS_SUFFIX.match(text, e))
                 start = self._extend_left(doc, h, starts, token_at, places if klass in ONE_PLACE | NO_PLACE else {}, klass,
-                                          alone=head in self.word_heads)
+                                          alone=head in self.word_heads, cut_head=self._cut_head(doc, h, e, token_at),
+                                          place_ends=places)
                 if start is None and not typed:
                     continue
                 if head in self.place_heads and not (h in (places or {}) or text[h - 1:h] in _PLACE_LEVELS):
@@ -163,7 +230,8 @@ class HeadPatterns:
                 yield Candidate(start, end, klass, f"head:{head}")
 
     def _extend_left(self, doc: Doc, h: int, starts: dict[int, int], token_at: list[int],
-                     places: dict[int, int], klass: str = "", *, alone: bool = False) -> int | None:
+                     places: dict[int, int], klass: str = "", *, alone: bool = False,
+                     cut_head: bool = False, place_ends: dict[int, int] | None = None) -> int | None:
         """Where the name whose head starts at character ``h`` begins, or None when no name stands before it.
 
         A facility, zone or route name holds one place name: 浙北嘉兴港 and 浙江宁波空港 are 嘉兴港 and 宁波空港 with a place before them; and a
@@ -183,8 +251,10 @@ class HeadPatterns:
         # (陇海线); other heads need words before the word they end (超级大港, 互换局 are descriptions)
         if alone and pos < h:
             return pos                            # 陇海线: the word is the whole name
-        words = [text[pos:h]] if pos < h and klass in NO_PLACE else []
+        # a town's own word counts; so does the word the segmenter glued to the head's first characters (苏溪物|流园)
+        words = [text[pos:h]] if pos < h and (klass in NO_PLACE or cut_head) else []
         has_place = False
+        crossed_at = None                          # where the name first went on over a trade word (建设, 服务)
         while pos > 0 and len(words) < self.max_words:
             if pos in places:                      # a known place name ends here
                 if has_place or klass in NO_PLACE:
@@ -201,8 +271,16 @@ class HeadPatterns:
             w = text[t.idx:pos]
             if t.whitespace_ and not is_latin(w[-1]):
                 break
-            if self._stop_ends_at(text, pos, starts):
+            crossed = self.names is not None and self.names.crosses(w, klass)
+            stop_before = self._stop_ends_at(text, pos, starts)
+            if crossed and (stop_before or w in self.stop_words) and crossed_at is None:
+                crossed_at = t.idx                # a trade word that is a stop word elsewhere (建设, 服务)
+            if stop_before and not crossed:
                 break                             # a stop word the segmenter cut up: 离|不|开
+            if self._glued_stop_words(w):
+                break                             # 与其|多斯特克口岸: two function words the segmenter glued
+            if self._nested_facility(w, words, klass):
+                break                             # 温州港|乐清湾港区: the port area is named on its own
             if _COUNTED.match(w) or w.endswith(_TIME_ENDS):
                 break                             # 四类, 十大, 两大; 一季度, 上半年
             if w[-1] in OPENERS:                  # a “quoted” or (bracketed) part of the name
@@ -210,13 +288,15 @@ class HeadPatterns:
                 inner = text[open_at + 1:pos - 1] if open_at >= 0 else ""
                 if not inner or not all(is_han(c) or is_latin(c) or c in NAME_INNER for c in inner):
                     break
+                if self.names is not None and self.names.is_byline(text[open_at:pos]):
+                    break                         # （记者王明）宁波海关: a byline, then the name
                 if h - open_at > self.max_chars:
                     break
                 words.append(text[open_at:pos])
                 pos = open_at
                 continue
-            if (not _is_name_word(w) or w in self.stop_words or (len(w) > 1 and w[-1] in "了着过的地得")
-                    or _ORDINAL.match(w)):
+            if (not _is_name_word(w) or (w in self.stop_words and not crossed)
+                    or (len(w) > 1 and w[-1] in "了着过的地得") or _ORDINAL.match(w)):
                 if not (self._glued_function_word(doc, t, w) or self._inner_conjunction(doc, t, w, text[pos:h], klass)):
                     break
             if h - t.idx > self.max_chars:
@@ -225,6 +305,8 @@ class HeadPatterns:
             pos = t.idx
         while words and words[-1] in self.stop_words:
             pos += len(words.pop())
+        if crossed_at is not None and pos < crossed_at and not _holds_place(place_ends or {}, pos, h):
+            return None                           # 因特网服务公司: over a trade word only with a place (西安…建设运营…)
         if not words:
             return None
         if all(w in self.generic or w in self._head_words for w in words):
@@ -247,7 +329,7 @@ class HeadPatterns:
         if w not in INNER_CONJUNCTIONS.get(klass, ()) or len(after) < 2 or t.i == 0:
             return False
         prev = doc[t.i - 1]
-        if prev.text.endswith(self._body_ends):
+        if prev.text.endswith(self._body_ends) or (self.names is not None and self.names.ends_body(prev.text)):
             return False                          # 教育部和国家轻工局: 和 joins two bodies, each a name of its own
         return (not prev.whitespace_ and _is_name_word(prev.text) and prev.text not in self.stop_words
                 and len(prev.text) >= 2)
@@ -285,6 +367,31 @@ class HeadPatterns:
 
     def _one_char_head(self, text: str, h: int) -> bool:
         return any(head == text[h] for head, _ in self.heads if len(head) == 1)
+
+    # ------------------------------------------------------------- structure of organisation and facility names
+
+    @staticmethod
+    def _cut_head(doc: Doc, h: int, e: int, token_at: list[int]) -> bool:
+        """The segmenter cut the head word itself, gluing its first characters to the word before (苏溪物|流园): the
+        token holding the head's start begins before it and ends inside it."""
+        t = doc[token_at[h]]
+        return t.idx < h and t.idx + len(t.text) < e
+
+    def _glued_stop_words(self, w: str) -> bool:
+        """A word made of function characters only (与其, 并将, 已在): function words glued into one token."""
+        return (self.names is not None and len(w) >= 2 and bool(self.names.function_chars)
+                and all(c in self.names.function_chars for c in w))
+
+    def _nested_facility(self, w: str, words: list[str], klass: str) -> bool:
+        """A facility named inside a larger one (温州港|乐清湾港区, 宁波舟山港|梅山港区) is named from the word after the
+        larger one's head, once a word of its own stands there; 宁波空港|国际货站 (国际 describes) stays one name."""
+        if klass != "Facility" or not words or not w.endswith(self._facility_heads):
+            return False
+        return any(x not in self.generic and x not in self._head_words for x in words)
+
+    @cached_property
+    def _facility_heads(self) -> tuple[str, ...]:
+        return tuple(head for head, cls in self.heads if cls == "Facility")
 
     def _route_origin(self, doc: Doc, start: int, starts: dict[int, int], token_at: list[int]) -> int:
         """A route names its origin too: 杭州至布达佩斯航线, 宁波—纽约航线 (the name stopped at 至 or the dash)."""
@@ -443,6 +550,7 @@ class HeadPatterns:
 
 
 _SCOPES = ("全国", "全省")
+_SEPARATORS = "丨"
 _DOTTED_NAME = re.compile(r"[\u4e00-\u9fff]{1,6}(?:[·•・‧][\u4e00-\u9fff]{1,6})+")
 _NOT_NAME_ENDS = "路街道桥港站城镇村省市县区州"   # 圣雄·甘地路 is a street
 _PLACE_LEVELS = "省市县区州旗镇乡"
@@ -458,8 +566,9 @@ _TIME_ENDS = ("季度", "半年", "年度", "月份", "年来")
 
 
 def _is_name_word(text: str) -> bool:
-    """Han or Latin letters; digits only inside a Latin code (X8020), never a year or a count (2021年, 60余项)."""
-    if not all(is_han(ch) or is_latin(ch) for ch in text):
+    """Han or Latin letters; digits only inside a Latin code (X8020), never a year or a count (2021年, 60余项). 丨, a
+    Han character by its code point, is a headline's separator (专题丨正文), never part of a name."""
+    if not all((is_han(ch) and ch not in _SEPARATORS) or is_latin(ch) for ch in text):
         return False
     return not any(ch.isdigit() for ch in text) or any(ch.isascii() and ch.isalpha() for ch in text)
 

@@ -166,6 +166,8 @@ class StatisticalNer:
                 continue  # 中美, 欧美: two countries (中美贸易), not a place
             if label == "ORG" and start in org_ends:
                 continue  # 报道组 of 市委报道组: a unit of the organisation just before, not a name of its own
+            if self._not_a_name(whole, start, end, label):
+                continue  # 歌剧团 alone, “空中客车”Ａ３００, 共产党 of 《共产党宣言》 (patterns.OrgNames)
             added.append((start, end, ontology_class(label, text.strip()), canonical_key(text)))
             taken = taken | set(range(start, end))   # the model's spans may overlap each other, or repeat
         kept, widened = _same_person_longer(whole, kept, added)
@@ -191,6 +193,12 @@ class StatisticalNer:
         if whole.startswith(tuple(c for c in patterns.persons.after if len(c) >= 2), end - 1):
             return end - 1
         return end
+
+    def _not_a_name(self, whole: str, start: int, end: int, label: str) -> bool:
+        """kg_entities' patterns say what the model's organisations are not (a bare kind of group, a product)."""
+        patterns = self._patterns
+        return patterns is not None and patterns.names is not None and patterns.names.not_a_model_name(
+            whole, start, end, label)
 
     def _person_like(self, text: str) -> bool:
         patterns = self._patterns
