@@ -151,7 +151,7 @@ class StatisticalNer:
             if confidence < MIN_CONFIDENCE.get(label, 0.9):
                 continue
             if label == "PER":
-                start, end = _snap_person(doc, start, end)
+                start, end = _snap_person(doc, whole, start, end)
                 if end - start == 2 and _is_han(whole[end:end + 1]) and whole[end + 1:end + 2] == "摄":
                     end += 1  # 胡肖|飞摄: a photo credit (X摄) names the whole name before 摄
                 end = self._trim_cue(whole, start, end)
@@ -260,25 +260,26 @@ def _same_person_longer(whole: str, kept: list[tuple], added: list[tuple]) -> tu
     return rest, widened
 
 
-def _snap_person(doc: Doc, start: int, end: int) -> tuple[int, int]:
+def _snap_person(doc: Doc, whole: str, start: int, end: int) -> tuple[int, int]:
     """Grow a person's name the model cut short to the segmenter's tokens, if the result is a plausible Han name.
 
     林杰 inside the token 金林杰 becomes 金林杰; a lone surname 赵 followed by the token 春燕 becomes 赵春燕. A name
     grows to at most MAX_NAME characters, only over Han characters, and never over a token that runs on.
+    ``whole`` is ``doc.text``, which spaCy joins anew at every access: made once per document by the caller.
     """
     span = doc.char_span(start, end, alignment_mode="expand")
     if span is None:
         return start, end
     before = doc[span.start - 1] if span.start > 0 else None
     if (end - start == 2 and before is not None and span[0].idx == start and before.text in SURNAMES
-            and not before.whitespace_ and (span.start == 1 or not _is_han(doc.text[start - 2]))):
+            and not before.whitespace_ and (span.start == 1 or not _is_han(whole[start - 2]))):
         return start - 1, end  # a surname the segmenter cut off after a space or punctuation: ■ 金 林杰
     first, last = span[0].idx, span[-1].idx + len(span[-1].text)
     if end - start == 1 and len(span[0].text) == 1 and span.end < len(doc):
         given = doc[span.end]
         if 1 <= len(given.text) <= 2 and not span[-1].whitespace_:
             last = given.idx + len(given.text)
-    text = doc.text[first:last]
+    text = whole[first:last]
     if last - first <= MAX_NAME and all(_is_han(c) for c in text) and (first < start or last > end):
         if last == end or (first == start and end - start == 1):  # one side only: 黄 of 大陈黄鱼 stays 黄
             return first, last
