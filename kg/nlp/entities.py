@@ -22,6 +22,7 @@ from kg.nlp.canonical import canonical_key, short_forms, surface_key
 from kg.nlp.enumerations import Enumerations, quoted_inside
 from kg.nlp.gazetteer import Gazetteer
 from kg.nlp.patterns import ONE_PLACE, HeadPatterns, token_bounds
+from kg.nlp.titles import BareTitles
 from kg.nlp.text import fold, text_of
 from kg.paths import ontology_dir
 from kg.vocab import coarse
@@ -45,6 +46,7 @@ class EntityFinder:
         self.gazetteer = Gazetteer([])
         self.patterns: HeadPatterns | None = None
         self.enumerations: Enumerations | None = None
+        self.titles: BareTitles | None = None
         self._surfaces: dict[str, str] = {}
 
     def initialize(self, get_examples=None, *, nlp=None, ontology: str | None = None):
@@ -52,6 +54,7 @@ class EntityFinder:
         self.gazetteer = Gazetteer.load(folder / "gazetteer")
         self.patterns = HeadPatterns.load(folder / "patterns.yml")
         self.enumerations = Enumerations.load(folder / "patterns.yml")
+        self.titles = BareTitles.load(folder / "patterns.yml")
         self._surfaces = {}
         for entity in self.gazetteer.entities.values():
             for surface in (entity.label, *entity.aliases):
@@ -89,6 +92,9 @@ class EntityFinder:
         if self.patterns:
             found = _units_of_organizations(text_of(doc), found, self.patterns)
         found += self._enumerated_industries(doc, found)
+        if self.titles:
+            titles = [*self.titles.find(text_of(doc)), *self.titles.find_quoted(text_of(doc))]
+            found += [(s, e, *self._resolve(text_of(doc)[s:e], "Policy"), RULE) for s, e in titles]
         chosen = _same_company(text_of(doc), _longest_first(found))
         inner = _opening_towns(found, chosen)
         inner += self._quoted_policies(text_of(doc), chosen)

@@ -1,0 +1,65 @@
+"""Policy documents named by their title without 《》 (data: ``bare_titles`` in ``ontology/patterns.yml``).
+
+A document's title reads 关于 + what it does + 的 + what kind of document it is: 关于加快发展跨境电商的实施意见,
+国务院关于进一步做好稳外贸工作的通知. News often writes it without 《》. 关于 alone opens many phrases that are no
+title (关于合同的规定, 关于这个问题的意见), so the part after 关于 must open with a verb of policy-making (加快,
+进一步, 推进) and end in a document word (通知, 实施意见); it holds no punctuation. A title already in 《》 is the
+title finder's (kg.nlp.patterns).
+
+A “quoted” name that ends in a policy head is a policy, the quoted words alone: “外贸新业态优秀实践案例”,
+“丝路领航行动计划”. The quotes fix both ends, where the head finder stops at the first stop word (新).
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from kg.errors import DataError
+
+
+@dataclass(frozen=True)
+class BareTitles:
+    verbs: tuple[str, ...]          # what a title's 关于 clause opens with (加快, 进一步)
+    kinds: tuple[str, ...]          # the document word a title ends in (通知, 实施意见)
+    max_chars: int
+    heads: tuple[str, ...] = ()     # the Policy heads of ``heads`` in the same file
+
+    @classmethod
+    def load(cls, path: Path) -> "BareTitles | None":
+        """The ``bare_titles`` section of a patterns file, or None when it has none."""
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        section = data.get("bare_titles")
+        if section is None:
+            return None
+        try:
+            return cls(tuple(section["verbs"]), tuple(sorted(section["kinds"], key=len, reverse=True)),
+                       section["max_chars"], tuple(h for h in data["heads"].get("Policy", ()) if len(h) >= 2))
+        except (KeyError, TypeError) as error:
+            raise DataError(f"[E020] {path}: missing or malformed key {error} in 'bare_titles'; see the comments "
+                            "in that file") from None
+
+    @property
+    def _pattern(self) -> re.Pattern:
+        verbs = "|".join(map(re.escape, self.verbs))
+        kinds = "|".join(map(re.escape, self.kinds))
+        return re.compile(rf"关于(?:{verbs})[^，。；：、,;:!?！？“”《》〈〉\s]{{1,{self.max_chars}}}?的(?:{kinds})")
+
+    def find(self, text: str) -> Iterator[tuple[int, int]]:
+        """(start, end) of each bare title in ``text``, from 关于 to its document word."""
+        for m in self._pattern.finditer(text):
+            if m.start() > 0 and text[m.start() - 1] in "《〈":
+                continue
+            yield m.start(), m.end()
+
+    def find_quoted(self, text: str) -> Iterator[tuple[int, int]]:
+        """(start, end) of the words inside each “quoted” name that ends in a policy head and holds two characters or
+        more before it (“外贸新业态优秀实践案例”; “行动计划” alone is the head, not a name)."""
+        for m in re.finditer(r"“([\u4e00-\u9fffA-Za-z0-9+—·]{3,24})”", text):
+            inner = m.group(1)
+            head = next((h for h in self.heads if inner.endswith(h)), None)
+            if head is not None and len(inner) - len(head) >= 2:
+                yield m.start(1), m.end(1)
