@@ -31,6 +31,7 @@ _NUMERALS = set("0123456789０１２３４５６７８９一二三四五六七�
 class Member:
     start: int
     end: int
+    words: tuple[int, ...] = ()     # the start of each word in the member
 
 
 @dataclass(frozen=True)
@@ -87,7 +88,7 @@ class Enumerations:
                 first = self._first_member(text, a, b, starts, ends, found)
                 members = [first] if first else []
             elif i < len(chunks) - 1 and self._whole_member(text, a, b, starts, ends):
-                members.append(Member(a, b))
+                members.append(_member(a, b, starts, ends))
             elif i < len(chunks) - 1 and (pair := self._joined_pair(text, a, b, starts, ends)):
                 members += pair                           # 农业机具和茶叶、柑橘: 和 inside the list
             else:                                         # the last member, or a chunk that ends this list
@@ -107,10 +108,21 @@ class Enumerations:
         known = sum(any(m.start <= s and e <= m.end for s, e in industry) for m in members)
         if kind is None and 2 * known <= len(members):
             return []                     # without a kind, most members must be industries already
+        members = [self._like_the_others(members)] + members[1:]
         out = [(m.start, m.end) for m in members if not _overlaps_other(m, found) and self._noun_end(text, m)]
         if kind is not None and kind.end - kind.start > 0:
             out.append((kind.start, kind.end))
         return out
+
+    @staticmethod
+    def _like_the_others(members: list[Member]) -> Member:
+        """The first member, cut to as many words as the longest of the others: members of one list are alike, and
+        the words before are the verb the list is the object of (下单订购|雨伞、围巾、拖鞋)."""
+        first = members[0]
+        most = max(len(m.words) for m in members[1:])
+        if len(first.words) <= most:
+            return first
+        return Member(first.words[-most], first.end, first.words[-most:])
 
     def _noun_end(self, text: str, m: Member) -> bool:
         """A member that is a generic word alone (产品), or ends in a word for firms, places or fields (电商平台,
@@ -130,7 +142,7 @@ class Enumerations:
                     or b - s > self.max_chars or taken == self.max_words or _inside_other(s, e, found)):
                 break
             pos, taken = s, taken + 1
-        return Member(pos, b) if pos < b else None
+        return _member(pos, b, starts, ends) if pos < b else None
 
     def _whole_member(self, text, a, b, starts, ends) -> bool:
         words = _words(a, b, starts, ends)
@@ -143,7 +155,7 @@ class Enumerations:
         for s, e in _words(a, b, starts, ends):
             if text[s:e] in self.joiners and self._whole_member(text, a, s, starts, ends) \
                     and self._whole_member(text, e, b, starts, ends):
-                return [Member(a, s), Member(e, b)]
+                return [_member(a, s, starts, ends), _member(e, b, starts, ends)]
         return []
 
     def _last_members(self, text, a, b, starts, ends, found) -> tuple[list[Member], Member | None]:
@@ -158,12 +170,12 @@ class Enumerations:
             w = text[s:e]
             if w in ("等", "等等"):
                 if current and self._whole_member(text, current[0][0], current[-1][1], starts, ends):
-                    members.append(Member(current[0][0], current[-1][1]))
+                    members.append(_member(current[0][0], current[-1][1], starts, ends))
                 return members, self._kind(text, words[k + 1:], found)
             if w in self.joiners and current:
                 if not self._whole_member(text, current[0][0], current[-1][1], starts, ends):
                     return [], None
-                members.append(Member(current[0][0], current[-1][1]))
+                members.append(_member(current[0][0], current[-1][1], starts, ends))
                 current = []
                 continue
             if w in self.stop_words or w in self.openers or not _name_word(w) or _inside_other(s, e, found):
@@ -174,14 +186,14 @@ class Enumerations:
         # no 等: one word that a stop word, an opener or the chunk's end follows (鞋帽|增长), or two words closing the
         # chunk; 母婴进口额 has no clear end and is left out
         if len(current) == 1 or (len(current) == 2 and k == len(words)):
-            members.append(Member(current[0][0], current[-1][1]))
+            members.append(_member(current[0][0], current[-1][1], starts, ends))
         return members, None
 
     def _kind(self, text: str, words: list[tuple[int, int]], found) -> Member | None:
         """The kind after 等: a kind tail ending a word within six characters (等农副产品, 等五大产业). The kind is an
-        industry itself (returned with its span) when two or more characters stand before the tail, the whole is
-        short (``max_kind_chars``: 农副产品, not 生产资料物品, a description) and they are not a count or a generic
-        word; else an empty Member marks the bare kind."""
+        industry itself (returned with its span) when it is one word of the segmenter's (体育用品, 农副产品; 高档|产品
+        is a description), two or more characters stand before the tail, the whole is short (``max_kind_chars``) and
+        they are not a count or a generic word; else an empty Member marks the bare kind."""
         if not words:
             return None
         start = words[0][0]
@@ -192,7 +204,7 @@ class Enumerations:
             if tail is None:
                 continue
             before = text[start:e - len(tail)]
-            if (2 <= len(before) <= self.max_kind_chars - len(tail) and all(is_han(c) for c in before) and not _NUMERALS & set(before)
+            if (s == start and len(words) >= 1 and (s, e) == words[0]) and (2 <= len(before) <= self.max_kind_chars - len(tail) and all(is_han(c) for c in before) and not _NUMERALS & set(before)
                     and before not in self.generic and before not in self.stop_words and "的" not in before
                     and not _inside_other(start, e, found)):
                 return Member(start, e)
@@ -234,6 +246,10 @@ def _words(a: int, b: int, starts: list[int], ends: list[int]) -> list[tuple[int
             out.append((s, e))
         i += 1
     return out
+
+
+def _member(a: int, b: int, starts: list[int], ends: list[int]) -> Member:
+    return Member(a, b, tuple(s for s, _ in _words(a, b, starts, ends)))
 
 
 def _name_word(w: str) -> bool:

@@ -6,7 +6,7 @@ title (关于合同的规定, 关于这个问题的意见), so the part after �
 进一步, 推进) and end in a document word (通知, 实施意见); it holds no punctuation. A title already in 《》 is the
 title finder's (kg.nlp.patterns).
 
-A “quoted” name that ends in a policy head is a policy, the quoted words alone: “外贸新业态优秀实践案例”,
+A “quoted” name that ends in a policy head is a policy, the quoted part alone: “外贸新业态优秀实践案例”,
 “丝路领航行动计划”. The quotes fix both ends, where the head finder stops at the first stop word (新).
 """
 from __future__ import annotations
@@ -27,6 +27,7 @@ class BareTitles:
     kinds: tuple[str, ...]          # the document word a title ends in (通知, 实施意见)
     max_chars: int
     heads: tuple[str, ...] = ()     # the Policy heads of ``heads`` in the same file
+    not_in_quoted: tuple[str, ...] = ()     # words that make a quoted part a sentence, not a name (的, 不)
 
     @classmethod
     def load(cls, path: Path) -> "BareTitles | None":
@@ -37,7 +38,8 @@ class BareTitles:
             return None
         try:
             return cls(tuple(section["verbs"]), tuple(sorted(section["kinds"], key=len, reverse=True)),
-                       section["max_chars"], tuple(h for h in data["heads"].get("Policy", ()) if len(h) >= 2))
+                       section["max_chars"], tuple(h for h in data["heads"].get("Policy", ()) if len(h) >= 2),
+                       tuple(section.get("not_in_quoted", ())))
         except (KeyError, TypeError) as error:
             raise DataError(f"[E020] {path}: missing or malformed key {error} in 'bare_titles'; see the comments "
                             "in that file") from None
@@ -56,10 +58,11 @@ class BareTitles:
             yield m.start(), m.end()
 
     def find_quoted(self, text: str) -> Iterator[tuple[int, int]]:
-        """(start, end) of the words inside each “quoted” name that ends in a policy head and holds two characters or
-        more before it (“外贸新业态优秀实践案例”; “行动计划” alone is the head, not a name)."""
-        for m in re.finditer(r"“([\u4e00-\u9fffA-Za-z0-9+—·]{3,24})”", text):
+        """(start, end) of each “quoted” name, quotes included as the head finder keeps them, that ends in a policy head and holds two characters or
+        more before it (“外贸新业态优秀实践案例”; “行动计划” alone is the head, not a name). A quoted sentence that ends
+        in a head word (“…不能被用来进行…的军事行动”) holds a function word and is no name."""
+        for m in re.finditer(r"“([\u4e00-\u9fffA-Za-z0-9+—·]{3,16})”", text):
             inner = m.group(1)
             head = next((h for h in self.heads if inner.endswith(h)), None)
-            if head is not None and len(inner) - len(head) >= 2:
-                yield m.start(1), m.end(1)
+            if head is not None and len(inner) - len(head) >= 2 and not any(w in inner for w in self.not_in_quoted):
+                yield m.start(), m.end()
