@@ -7,6 +7,7 @@ script shares): the judged file keeps each entity's string with its line number 
     python scripts/judged_new_rules.py draw   # find what the new rules add, draw the sample
     python scripts/judged_new_rules.py show   # each item with its context, to judge
     python scripts/judged_new_rules.py score  # precision per class
+    python scripts/judged_new_rules.py draw --seed 18 --out eval/judged/msra_new_policy_industry_fresh.tsv
 
 ``draw`` reads LINES lines of MSRA (seed SEED) among those where the new rules can fire at all (a 、 list, 关于, a
 “quoted” part, or one of the new heads), runs the rules and gazetteer (``statistical=False``: the trained layer finds
@@ -43,12 +44,12 @@ def entities(nlp, lines: list[str], numbers: list[int]) -> set[tuple]:
     return found
 
 
-def draw(out: Path) -> None:
+def draw(out: Path, seed: int = SEED) -> None:
     from kg.nlp.pipeline import load_pipeline
 
     lines = judged_sample.plain_lines()
     fit = [i for i, line in enumerate(lines) if 20 <= len(line) <= 400 and any(c in line for c in CUES)]
-    numbers = sorted(random.Random(SEED).sample(fit, min(LINES, len(fit))))
+    numbers = sorted(random.Random(seed).sample(fit, min(LINES, len(fit))))
     nlp = load_pipeline(statistical=False)
     finder = nlp.get_pipe("kg_entities")
     after = entities(nlp, lines, numbers)
@@ -77,8 +78,12 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("action", choices=["draw", "show", "score"])
     parser.add_argument("--out", type=Path, default=OUT)
+    parser.add_argument("--seed", type=int, default=SEED, help="which lines draw reads (a fresh sample: another seed)")
     args = parser.parse_args(argv)
-    {"draw": draw, "show": judged_sample.show, "score": judged_sample.score}[args.action](args.out)
+    if args.action == "draw":
+        draw(args.out, args.seed)
+    else:
+        {"show": judged_sample.show, "score": judged_sample.score}[args.action](args.out)
 
 
 if __name__ == "__main__":

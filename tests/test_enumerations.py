@@ -42,6 +42,7 @@ NOT_INDUSTRIES = [
     ("一列满载货物的班列从码头出发，经过十天抵达。", "货物"),
     ("铅笔、钢笔等高档产品热销。", "高档产品"),                     # 高档|产品: a description, not a kind's name
     ("带动美妆、母婴进口额增长。", "母婴进口额"),                  # a last member without 等 has no clear end
+    ("商场里有美的、格力、奥克斯等许多厂家的空调产品。", "格力"),    # a list of makers, not of goods
 ]
 
 

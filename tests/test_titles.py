@@ -40,6 +40,7 @@ NOT_POLICIES = [
     ("公司制定了三年发展计划。", "三年发展计划"),                      # 计划 too
     ("他说“我们不会放弃这个计划”。", "我们不会放弃这个计划"),            # a quoted sentence, not a name
     ("“行动计划”四个字写在墙上。", "行动计划"),                        # the head alone
+    ("这是“法律和制度”的简称。", "“法律和制度”"),                     # two words joined: a concept, not a name
 ]
 
 

@@ -93,7 +93,8 @@ class EntityFinder:
             found = _units_of_organizations(text_of(doc), found, self.patterns)
         found += self._enumerated_industries(doc, found)
         if self.titles:
-            titles = [*self.titles.find(text_of(doc)), *self.titles.find_quoted(text_of(doc))]
+            words = set(zip(*token_bounds(doc)[:2]))
+            titles = [*self.titles.find(text_of(doc)), *self.titles.find_quoted(text_of(doc), words)]
             found += [(s, e, *self._resolve(text_of(doc)[s:e], "Policy"), RULE) for s, e in titles]
         chosen = _same_company(text_of(doc), _longest_first(found))
         inner = _opening_towns(found, chosen)

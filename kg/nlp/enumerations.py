@@ -203,6 +203,8 @@ class Enumerations:
             tail = next((t for t in self.kind_tails if text.endswith(t, start, e)), None)
             if tail is None:
                 continue
+            if any(w in text[start:e] for w in self.not_member_ends):
+                return None               # 等许多厂家产品: the list names makers, not goods
             before = text[start:e - len(tail)]
             if (s == start and len(words) >= 1 and (s, e) == words[0]) and (2 <= len(before) <= self.max_kind_chars - len(tail) and all(is_han(c) for c in before) and not _NUMERALS & set(before)
                     and before not in self.generic and before not in self.stop_words and "的" not in before

@@ -57,12 +57,16 @@ class BareTitles:
                 continue
             yield m.start(), m.end()
 
-    def find_quoted(self, text: str) -> Iterator[tuple[int, int]]:
-        """(start, end) of each “quoted” name, quotes included as the head finder keeps them, that ends in a policy head and holds two characters or
-        more before it (“外贸新业态优秀实践案例”; “行动计划” alone is the head, not a name). A quoted sentence that ends
-        in a head word (“…不能被用来进行…的军事行动”) holds a function word and is no name."""
+    def find_quoted(self, text: str, words: set[tuple[int, int]] = frozenset()) -> Iterator[tuple[int, int]]:
+        """(start, end) of each “quoted” name, quotes included as the head finder keeps them, that ends in a policy head
+        and holds two characters or more before it (“外贸新业态优秀实践案例”; “行动计划” alone is the head, not a name).
+        A quoted sentence or phrase (“…不能被用来进行…”, “法律和制度”) holds a function word, one of the segmenter's
+        ``words`` (start, end) on its own: no name."""
         for m in re.finditer(r"“([\u4e00-\u9fffA-Za-z0-9+—·]{3,16})”", text):
             inner = m.group(1)
             head = next((h for h in self.heads if inner.endswith(h)), None)
-            if head is not None and len(inner) - len(head) >= 2 and not any(w in inner for w in self.not_in_quoted):
-                yield m.start(), m.end()
+            if head is None or len(inner) - len(head) < 2:
+                continue
+            if any(m.start(1) <= s and e <= m.end(1) and text[s:e] in self.not_in_quoted for s, e in words):
+                continue
+            yield m.start(), m.end()
