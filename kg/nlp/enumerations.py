@@ -60,8 +60,8 @@ class Enumerations:
                        frozenset(data["stop_words"]) | frozenset(data.get("left_context", ())),
                        frozenset(data.get("generic", ())))
         except (KeyError, TypeError) as error:
-            raise DataError(f"[E020] {path}: missing or malformed key {error} in 'enumerations'; see the comments "
-                            "in that file") from None
+            key = f"enumerations/{error}"
+            raise DataError(f"[E020] {path}: missing or malformed key {key}; see the comments in that file") from None
 
     # --------------------------------------------------------------------------------------------- industries
 

@@ -41,8 +41,8 @@ class BareTitles:
                        section["max_chars"], tuple(h for h in data["heads"].get("Policy", ()) if len(h) >= 2),
                        tuple(section.get("not_in_quoted", ())))
         except (KeyError, TypeError) as error:
-            raise DataError(f"[E020] {path}: missing or malformed key {error} in 'bare_titles'; see the comments "
-                            "in that file") from None
+            key = f"bare_titles/{error}"
+            raise DataError(f"[E020] {path}: missing or malformed key {key}; see the comments in that file") from None
 
     @property
     def _pattern(self) -> re.Pattern:
