@@ -14,8 +14,10 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 import yaml
 
@@ -24,7 +26,22 @@ from kg.nlp.text import is_han, is_latin
 
 # characters that end a list's run of text (a member never holds one)
 _BREAKS = re.compile(r"[^\u4e00-\u9fffA-Za-z0-9、]")
+T = TypeVar("T")
 _NUMERALS = set("0123456789０１２３４５６７８９一二三四五六七八九十百千万亿两几数多")
+
+
+def load_section(path: Path, name: str, build: Callable[[dict, dict], T]) -> T | None:
+    """``build(data, section)`` from the ``name`` section of a patterns file, or None when the file has none; a missing
+    or malformed key is E020, naming the file and the key."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    section = data.get(name)
+    if section is None:
+        return None
+    try:
+        return build(data, section)
+    except (KeyError, TypeError, AttributeError) as error:
+        key = f"{name}/{error}"
+        raise DataError(f"[E020] {path}: missing or malformed key {key}; see the comments in that file") from None
 
 
 @dataclass(frozen=True)
@@ -49,19 +66,11 @@ class Enumerations:
     @classmethod
     def load(cls, path: Path) -> "Enumerations | None":
         """The ``enumerations`` section of a patterns file (None when it has none), with its stop and generic words."""
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        section = data.get("enumerations")
-        if section is None:
-            return None
-        try:
-            return cls(tuple(sorted(section["kind_tails"], key=len, reverse=True)), frozenset(section["joiners"]),
-                       frozenset(section["openers"]), section["max_member_chars"], section["max_member_words"],
-                       section["max_kind_chars"], tuple(section["not_member_ends"]),
-                       frozenset(data["stop_words"]) | frozenset(data.get("left_context", ())),
-                       frozenset(data.get("generic", ())))
-        except (KeyError, TypeError) as error:
-            key = f"enumerations/{error}"
-            raise DataError(f"[E020] {path}: missing or malformed key {key}; see the comments in that file") from None
+        return load_section(path, "enumerations", lambda data, section: cls(
+            tuple(sorted(section["kind_tails"], key=len, reverse=True)), frozenset(section["joiners"]),
+            frozenset(section["openers"]), section["max_member_chars"], section["max_member_words"],
+            section["max_kind_chars"], tuple(section["not_member_ends"]),
+            frozenset(data["stop_words"]) | frozenset(data.get("left_context", ())), frozenset(data.get("generic", ()))))
 
     # --------------------------------------------------------------------------------------------- industries
 

@@ -14,11 +14,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
-import yaml
-
-from kg.errors import DataError
+from kg.nlp.enumerations import load_section
 
 
 @dataclass(frozen=True)
@@ -32,19 +31,11 @@ class BareTitles:
     @classmethod
     def load(cls, path: Path) -> "BareTitles | None":
         """The ``bare_titles`` section of a patterns file, or None when it has none."""
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        section = data.get("bare_titles")
-        if section is None:
-            return None
-        try:
-            return cls(tuple(section["verbs"]), tuple(sorted(section["kinds"], key=len, reverse=True)),
-                       section["max_chars"], tuple(h for h in data["heads"].get("Policy", ()) if len(h) >= 2),
-                       tuple(section.get("not_in_quoted", ())))
-        except (KeyError, TypeError) as error:
-            key = f"bare_titles/{error}"
-            raise DataError(f"[E020] {path}: missing or malformed key {key}; see the comments in that file") from None
+        return load_section(path, "bare_titles", lambda data, section: cls(
+            tuple(section["verbs"]), tuple(sorted(section["kinds"], key=len, reverse=True)), section["max_chars"],
+            tuple(h for h in data["heads"].get("Policy", ()) if len(h) >= 2), tuple(section.get("not_in_quoted", ()))))
 
-    @property
+    @cached_property
     def _pattern(self) -> re.Pattern:
         verbs = "|".join(map(re.escape, self.verbs))
         kinds = "|".join(map(re.escape, self.kinds))
