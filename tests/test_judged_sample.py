@@ -33,3 +33,13 @@ def test_rank_is_fixed_by_place_and_class():
     a = (10, 0, 2, "义乌", "City")
     assert judged_sample._rank(a) == judged_sample._rank((10, 0, 2, "义乌", "City"))
     assert judged_sample._rank(a) != judged_sample._rank((10, 0, 2, "义乌", "County"))
+
+
+@pytest.mark.parametrize("name, overall, industry, policy", [
+    ("msra_new_policy_industry.tsv", (37, 40), (23, 25), (14, 15)),
+    ("msra_new_policy_industry_fresh.tsv", (36, 40), (21, 23), (15, 17)),
+])
+def test_committed_new_rules_samples_score_as_documented(name, overall, industry, policy):
+    """The judged samples of the policy and industry rules (scripts/judged_new_rules.py, eval/judged/README.md)."""
+    scores = judged_sample.score(ROOT / "eval" / "judged" / name)
+    assert (scores["overall"], scores["Industry"], scores["Policy"]) == (overall, industry, policy)

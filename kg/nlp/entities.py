@@ -19,8 +19,10 @@ from spacy.tokens import Doc, Span
 
 from kg.nlp.align import split_at
 from kg.nlp.canonical import canonical_key, short_forms, surface_key
+from kg.nlp.enumerations import Enumerations, quoted_inside
 from kg.nlp.gazetteer import Gazetteer
 from kg.nlp.patterns import ONE_PLACE, HeadPatterns, inside_title, token_bounds
+from kg.nlp.titles import BareTitles
 from kg.nlp.text import fold, is_han, text_of
 from kg.paths import ontology_dir
 from kg.vocab import coarse
@@ -46,12 +48,16 @@ class EntityFinder:
         self.name = name
         self.gazetteer = Gazetteer([])
         self.patterns: HeadPatterns | None = None
+        self.enumerations: Enumerations | None = None
+        self.titles: BareTitles | None = None
         self._surfaces: dict[str, str] = {}
 
     def initialize(self, get_examples=None, *, nlp=None, ontology: str | None = None):
         folder = Path(ontology) if ontology else ontology_dir()
         self.gazetteer = Gazetteer.load(folder / "gazetteer")
         self.patterns = HeadPatterns.load(folder / "patterns.yml")
+        self.enumerations = Enumerations.load(folder / "patterns.yml")
+        self.titles = BareTitles.load(folder / "patterns.yml")
         self._surfaces = {}
         for entity in self.gazetteer.entities.values():
             for surface in (entity.label, *entity.aliases):
@@ -93,8 +99,14 @@ class EntityFinder:
             found = _units_of_organizations(text_of(doc), found, self.patterns)
             found = _bodies_of_organizations(doc, found, self.patterns)
             found = _units_of_companies(text_of(doc), found, self.patterns)
+        found += self._enumerated_industries(doc, found)
+        if self.titles:
+            words = set(zip(*token_bounds(doc)[:2]))
+            titles = [*self.titles.find(text_of(doc)), *self.titles.find_quoted(text_of(doc), words)]
+            found += [(s, e, *self._resolve(text_of(doc)[s:e], "Policy"), RULE) for s, e in titles]
         chosen = _same_company(text_of(doc), _longest_first(found))
         inner = _opening_towns(found, chosen)
+        inner += self._quoted_policies(text_of(doc), chosen)
         doc = _split(doc, [edge for start, end, *_ in chosen + inner for edge in (start, end)])
         doc.ents = _spans(doc, chosen)
         doc.spans[INNER] = _spans(doc, inner)
@@ -120,6 +132,26 @@ class EntityFinder:
         if key is not None:
             return self.gazetteer.entities[key].cls, key
         return cls, canonical_key(text, cls)
+
+    def _enumerated_industries(self, doc: Doc, found: list[tuple]) -> list[tuple]:
+        """The members of lists of goods and industries (kg.nlp.enumerations), as rule-found industries."""
+        if not self.enumerations:
+            return []
+        text = text_of(doc)
+        starts, ends, _ = token_bounds(doc)
+        known = [(start, end, coarse(cls)) for start, end, cls, *_ in found]
+        return [(s, e, *self._resolve(text[s:e], "Industry"), RULE)
+                for s, e in self.enumerations.industries(text, starts, ends, known)
+                if not any(k == (s, e, "Industry") for k in known)]
+
+    def _quoted_policies(self, text: str, chosen: list[tuple]) -> list[tuple]:
+        """A policy the gazetteer knows, “quoted” inside a longer name (共建“一带一路”国家): a mention of its own."""
+        def is_policy(name: str) -> bool:
+            key = self._surfaces.get(surface_key(name))
+            return key is not None and self.gazetteer.entities[key].cls == "Policy"
+
+        return [(s, e, "Policy", self._surfaces[surface_key(text[s:e])], GAZETTEER)
+                for s, e in quoted_inside(text, chosen, is_policy)]
 
     def _declared_short_forms(self, text: str, found: list[tuple]) -> list[tuple]:
         """Every occurrence of a declared short form, with the key and class of the name it shortens."""
