@@ -195,6 +195,44 @@ class KnowledgeGraph:
             self.write(Path(tmp) / "graph.graphml", "graphml")
             return (Path(tmp) / "graph.graphml").read_bytes()
 
+    # --- statistics and evidence (kg trends, kg indicators, kg search) ----------------------------------------------
+
+    def trends(self, entity: str, indicator: str | None = None, *, plot=None) -> "Trends":
+        """``entity``'s statistics as series over time (of one ``indicator``: a concept's notation or label), with
+        their sources; ``plot`` a file name draws them too (matplotlib: FILE.png, FILE.svg, or both for another
+        name). E132 for an entity the graph does not know; a KGError naming ``kg indicators`` when it has no series."""
+        from kg.graph.series import plot as draw, series
+
+        iri, groups = series(self.store, entity, indicator)
+        if not groups:
+            raise KGError(f"no series for {entity}" + (f" and {indicator}" if indicator else "")
+                          + f": see `kg indicators {self.folder}` for the indicators in the graph")
+        plots = draw(iri, groups, Path(plot), minimum=1 if indicator else 2) if plot else []
+        return Trends(iri, groups, plots)
+
+    def indicators(self, *, unmapped: bool = False) -> tuple[list[str], list[list[str]]]:
+        """(header, rows): the indicator concepts the graph's figures map to, with counts; with ``unmapped``, the
+        written indicators no rule of ontology/indicators.yml maps, with a sentence each."""
+        from kg.graph.series import concept_counts, unmapped as unmapped_forms
+
+        if unmapped:
+            return ["indicator as written", "unit", "figures", "example sentence"], unmapped_forms(self.store)
+        return ["concept", "label", "figures"], concept_counts(self.store)
+
+    def search(self, text: str, limit: int = 20) -> list:
+        """Evidence sentences that contain every word of ``text``, newest document first: Hit(text, title, date,
+        entities)."""
+        from kg.graph.search import search
+
+        return search(self.store, text, limit)
+
+    def push(self, endpoint: str, **options):
+        """Load the graph into a SPARQL server's Graph Store at ``endpoint``, one named graph per document (a PUT
+        each, so a re-push replaces); ``options`` as ``kg.graph.push.push``. A PushReport."""
+        from kg.graph.push import push
+
+        return push(self.store, endpoint, **options)
+
     # --- changes ----------------------------------------------------------------------------------------------------
 
     def validate(self):
@@ -286,6 +324,21 @@ class KnowledgeGraph:
 
         path = write_explorer(self.store, self.folder / "explorer.html", cap=cap or DEFAULT_CAP).resolve()
         return path, bool(open_browser and webbrowser.open(path.as_uri()))
+
+
+@dataclass(frozen=True)
+class Trends:
+    """What ``KnowledgeGraph.trends`` found: the entity's IRI, its series by (concept, unit, comparison), the plot
+    files written. ``str()`` is the table kg trends prints."""
+
+    entity: str
+    groups: dict
+    plots: list
+
+    def __str__(self) -> str:
+        from kg.graph.series import format_series
+
+        return format_series(self.entity, self.groups)
 
 
 def _rdflib_result(result):
