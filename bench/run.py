@@ -50,10 +50,11 @@ def stage_throughput(corpus: Path, *, statistical: bool = True) -> dict:
     from kg.graph.store import GraphStore
     from kg.ingest import read_articles
     from kg.nlp.pipeline import load_pipeline
+    from kg.paths import ontology_dir
     from kg.records import Article
 
     nlp, startup = timed(lambda: load_pipeline(statistical=statistical))
-    extractor = Extractor.load(nlp.get_pipe("kg_entities").gazetteer)
+    extractor = Extractor.load(nlp.get_pipe("kg_entities").gazetteer, ontology_dir())
     articles, t_ingest = timed(lambda: [a for a in read_articles([str(corpus)]) if isinstance(a, Article)])
     chars = sum(len(a.text) for a in articles)
     segmenter = nlp.tokenizer.pkuseg_seg
@@ -82,7 +83,7 @@ def stage_throughput(corpus: Path, *, statistical: bool = True) -> dict:
         # SHACL validation is not part of "ingest to stored RDF"; kg build runs it by itself on small graphs
         from kg.graph.validate import validate_store
 
-        _, t_validate = timed(validate_store, store)
+        _, t_validate = timed(lambda: validate_store(store, ontology=ontology_dir()))
         del store   # closes the database before its folder goes
     whole = t_ingest + t_nlp + t_extract + t_store
     return {

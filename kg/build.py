@@ -67,18 +67,22 @@ def build(
     jobs: int = 1,
     dask: str | None = None,
     statistical: bool = True,
+    ontology: Path | None = None,
     log: Callable[[str], None] = lambda line: None,
 ) -> BuildReport:
+    """Build (or update) the graph in ``out``. ``ontology``: the folder of rules, gazetteer, units, shapes and kg.ttl
+    to build with (default ``kg.paths.ontology_dir``: resolved here, once, and handed to every stage and worker)."""
     from kg.ingest import read_articles
     from kg.nlp.segmenter import require_model
     from kg.parallel import extract_all
+    from kg.paths import ontology_dir
 
     started = time.perf_counter()
     if dask:
         from kg.errors import require_extra
 
         require_extra("distributed", "--dask")   # before anything is read or created
-    out = Path(out)
+    out, ontology = Path(out), ontology_dir(ontology)
     report = BuildReport()
     require_model()   # fail before reading or writing anything when the model is missing
     store: GraphStore | None = None   # opened (created) when the first article is read: a failed build writes nothing
@@ -97,7 +101,7 @@ def build(
             else:
                 yield item
 
-    for extraction in extract_all(todo(), jobs=jobs, dask=dask, statistical=statistical):
+    for extraction in extract_all(todo(), ontology=ontology, jobs=jobs, dask=dask, statistical=statistical):
         if isinstance(extraction, Problem):   # this document's extraction failed; the others go on
             report.problems.append(extraction)
             log(f"skipped {extraction}")
@@ -111,29 +115,29 @@ def build(
         report.observations += len(extraction.observations)
         log(f"built {article.doc_id} ({article.source}): {article.title or '(untitled)'}")
     if store is not None:
-        _write_outputs(store, out, report, explorer=explorer, validate=validate)
+        _write_outputs(store, out, report, ontology=ontology, explorer=explorer, validate=validate)
     report.seconds = time.perf_counter() - started
     return report
 
 
-def _write_outputs(store: GraphStore, out: Path, report: BuildReport, *, explorer: bool,
+def _write_outputs(store: GraphStore, out: Path, report: BuildReport, *, ontology: Path, explorer: bool,
                    validate: bool | None) -> None:
     """graph.ttl and explorer.html, each written whole (temporary file, then renamed), then the optional check."""
     from kg.viz.explorer import write_explorer
 
-    store.load_ontology()
+    store.load_ontology(ontology / "kg.ttl")
     store.flush()
     report.triples = store.export(out / "graph.ttl", "ttl")
     report.outputs.append(str(out / "graph.ttl"))
     if explorer:
-        write_explorer(store, out / "explorer.html")
+        write_explorer(store, out / "explorer.html", ontology=ontology)
         report.outputs.append(str(out / "explorer.html"))
     if validate is None:   # auto: SHACL over a big graph takes longer than adding a few articles to it
         validate = report.triples <= VALIDATE_UP_TO
     if validate:   # once, over the whole graph, at the end
         from kg.graph.validate import validate_store
 
-        report.validation = validate_store(store)
+        report.validation = validate_store(store, ontology=ontology)
     store.close()
 
 

@@ -111,9 +111,10 @@ def query(folder, sparql, query_file, name, params, list_queries, fmt, allow_ser
     Queries are read-only. A query that calls SERVICE (a fetch from another endpoint) is refused unless
     --allow-service names it."""
     from kg.graph.query import named_queries
+    from kg.paths import ontology_dir
 
     if list_queries:
-        for q in named_queries().values():
+        for q in named_queries(ontology_dir()).values():
             click.echo(f"{q.name}\n    {q.description}\n    params: {q.params or '(none)'}")
         return
     if folder is None:

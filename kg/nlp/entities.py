@@ -22,7 +22,6 @@ from kg.nlp.canonical import canonical_key, short_forms, surface_key
 from kg.nlp.gazetteer import Gazetteer
 from kg.nlp.patterns import ONE_PLACE, HeadPatterns, token_bounds
 from kg.nlp.text import fold, text_of
-from kg.paths import ontology_dir
 from kg.vocab import coarse
 
 # Names shorter than this stay out of pkuseg's user dictionary: a short place alias forced into the segmenter glues
@@ -45,8 +44,9 @@ class EntityFinder:
         self.patterns: HeadPatterns | None = None
         self._surfaces: dict[str, str] = {}
 
-    def initialize(self, get_examples=None, *, nlp=None, ontology: str | None = None):
-        folder = Path(ontology) if ontology else ontology_dir()
+    def initialize(self, get_examples=None, *, nlp=None, ontology: str | Path):
+        """Load the gazetteer and head patterns of the ontology folder ``ontology`` (``load_pipeline`` names it)."""
+        folder = Path(ontology)
         self.gazetteer = Gazetteer.load(folder / "gazetteer")
         self.patterns = HeadPatterns.load(folder / "patterns.yml")
         self._surfaces = {}
