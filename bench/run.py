@@ -401,7 +401,8 @@ def report(r: dict) -> str:
                       "  its CPU  rdflib (in memory)  oxigraph, first page of a listing"]
         for name, times in q["queries"].items():
             rd, page = times["rdflib_median_ms"], times.get(f"oxigraph_page_{PAGE}_median_ms")
-            lines.append(f"  {name:<30}{times['oxigraph_median_ms']:>12.1f} {times.get('oxigraph_cpu_median_ms', 0):>9.1f} "
+            cpu = times.get("oxigraph_cpu_median_ms", 0)
+            lines.append(f"  {name:<30}{times['oxigraph_median_ms']:>12.1f} {cpu:>9.1f} "
                          + (f"{rd:>12.1f}" if rd is not None else f"{'> ' + str(RDFLIB_LIMIT_S * 1000):>12}")
                          + (f"{page:>12.1f} ({PAGE} rows)" if page is not None else ""))
     return "\n".join(lines)

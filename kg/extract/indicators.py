@@ -5,8 +5,8 @@ Figures that measure the same thing are written many ways; a series needs them u
 Chinese noun phrase does; change words at the end are cut first, so a growth rate maps to the quantity it changes.
 A form no rule maps gets no concept (``kg indicators DIR --unmapped`` lists them).
 
-The scheme's labels travel with every observation that uses a concept (``Extraction.concepts``, ``concept_triples``), so a built graph can be
-queried by concept label without loading the scheme separately.
+The scheme's labels travel with every observation that uses a concept (``Extraction.concepts``,
+``concept_triples``), so a built graph can be queried by concept label without loading the scheme separately.
 """
 from __future__ import annotations
 

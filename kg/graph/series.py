@@ -208,4 +208,5 @@ def unmapped(store) -> list[list[str]]:
 
 
 def concept_counts(store, *, ontology: Path) -> list[list[str]]:
-    return [[r["notation"].value, concept_label(r["notation"].value, ontology), r["n"].value] for r in store.query(COUNTS)]
+    return [[r["notation"].value, concept_label(r["notation"].value, ontology), r["n"].value]
+            for r in store.query(COUNTS)]
