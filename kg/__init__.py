@@ -34,10 +34,10 @@ def build(paths, out, **options):
     return build_paths(paths, out, **options)
 
 
-def open(folder, *, readonly: bool = False) -> "KnowledgeGraph":   # noqa: A001 (reads like the built-in)
-    """Open the graph built in ``folder`` (it holds the store the build wrote); ``readonly`` refuses changes. Close
-    it, or use ``with``."""
-    return KnowledgeGraph(folder, readonly=readonly, hint=f"kg.build(ARTICLES, {str(folder)!r})")
+def open(folder, *, readonly: bool = False, ontology=None) -> "KnowledgeGraph":   # noqa: A001 (like the built-in)
+    """Open the graph built in ``folder`` (it holds the store the build wrote); ``readonly`` refuses changes;
+    ``ontology`` another ontology folder than kg's (named queries, shapes, labels). Close it, or use ``with``."""
+    return KnowledgeGraph(folder, readonly=readonly, hint=f"kg.build(ARTICLES, {str(folder)!r})", ontology=ontology)
 
 
 def entity_iri(key: str):

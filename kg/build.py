@@ -88,21 +88,25 @@ def build(
     jobs: int = 1,
     dask: str | None = None,
     statistical: bool = True,
+    ontology: Path | None = None,
     log: Callable[[str], None] = lambda line: None,
     progress: Callable[[Step], None] | None = None,
 ) -> BuildReport:
-    """``log`` gets a line per input problem; ``progress`` a Step per document and stage (without it, ``log`` also
+    """Build (or update) the graph in ``out``. ``ontology``: the folder of rules, gazetteer, units, shapes and kg.ttl
+    to build with (default ``kg.paths.ontology_dir``: resolved here, once, and handed to every stage and worker).
+    ``log`` gets a line per input problem; ``progress`` a Step per document and stage (without it, ``log`` also
     gets a line per document built)."""
     from kg.ingest import read_articles
     from kg.nlp.segmenter import require_model
     from kg.parallel import extract_all
+    from kg.paths import ontology_dir
 
     started = time.perf_counter()
     if dask:
         from kg.errors import require_extra
 
         require_extra("distributed", "--dask")   # before anything is read or created
-    out = Path(out)
+    out, ontology = Path(out), ontology_dir(ontology)
     paths = list(paths)   # read twice with a progress display
     report = BuildReport()
     require_model()   # fail before reading or writing anything when the model is missing
@@ -138,7 +142,7 @@ def build(
                     step("loading model")
                 yield item
 
-    for extraction in extract_all(todo(), jobs=jobs, dask=dask, statistical=statistical):
+    for extraction in extract_all(todo(), ontology=ontology, jobs=jobs, dask=dask, statistical=statistical):
         done += 1
         if isinstance(extraction, Problem):   # this document's extraction failed; the others go on
             report.problems.append(extraction)
@@ -155,30 +159,30 @@ def build(
         step("built", article)
     if store is not None:
         step("writing")
-        _write_outputs(store, out, report, explorer=explorer, validate=validate)
+        _write_outputs(store, out, report, ontology=ontology, explorer=explorer, validate=validate)
     report.seconds = time.perf_counter() - started
     return report
 
 
-def _write_outputs(store: GraphStore, out: Path, report: BuildReport, *, explorer: bool,
+def _write_outputs(store: GraphStore, out: Path, report: BuildReport, *, ontology: Path, explorer: bool,
                    validate: bool | None) -> None:
     """graph.ttl and explorer.html, each written whole (temporary file, then renamed), then the optional check."""
     from kg.viz.explorer import write_explorer
 
-    report.ontology_triples = store.load_ontology()
+    report.ontology_triples = store.load_ontology(ontology / "kg.ttl")
     report.documents = len(store.document_ids())
     store.flush()
     report.triples = store.export(out / "graph.ttl", "ttl")
     report.outputs.append(str(out / "graph.ttl"))
     if explorer:
-        write_explorer(store, out / "explorer.html")
+        write_explorer(store, out / "explorer.html", ontology=ontology)
         report.outputs.append(str(out / "explorer.html"))
     if validate is None:   # auto: SHACL over a big graph takes longer than adding a few articles to it
         validate = report.triples <= VALIDATE_UP_TO
     if validate:   # once, over the whole graph, at the end
         from kg.graph.validate import validate_store
 
-        report.validation = validate_store(store)
+        report.validation = validate_store(store, ontology=ontology)
     store.close()
 
 

@@ -176,9 +176,10 @@ def query(folder, sparql, query_file, name, params, list_queries, fmt, allow_ser
     Queries are read-only. A query that calls SERVICE (a fetch from another endpoint) is refused unless
     --allow-service names it."""
     from kg.graph.query import named_queries
+    from kg.paths import ontology_dir
 
     if list_queries:
-        for q in named_queries().values():
+        for q in named_queries(ontology_dir()).values():
             click.echo(f"{q.name}\n    {q.description}\n    params: {q.params or '(none)'}")
         return
     if folder is None:
@@ -393,13 +394,12 @@ def push(folder, endpoint, query_endpoint, keep_remote, user):
     """Load the graph in FOLDER into a SPARQL server, one named graph per document (PUT, so a re-push replaces)."""
     import os
 
-    from kg.graph.push import push as run
-
-    try:
-        report = run(_graph(folder).store, endpoint, query_endpoint=query_endpoint, delete=not keep_remote,
-                     user=user, password=os.environ.get("KG_PUSH_PASSWORD"))
-    except KGError as error:
-        _fail(error)
+    with _graph(folder) as graph:
+        try:
+            report = graph.push(endpoint, query_endpoint=query_endpoint, delete=not keep_remote, user=user,
+                                password=os.environ.get("KG_PUSH_PASSWORD"))
+        except KGError as error:
+            _fail(error)
     click.echo(report.summary())
 
 
@@ -484,10 +484,6 @@ def info(folder, as_json):
     click.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=1) if as_json else format_info(result))
 
 
-def _open_graph(folder: Path):
-    return _graph(folder).store
-
-
 @main.command()
 @click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.argument("entity")
@@ -499,21 +495,13 @@ def trends(folder, entity, indicator, plot_file):
 
     Figures of one series and period that disagree are marked with ≠. The named query `series` gives the same rows.
     """
-    from kg.graph.series import format_series, plot, series
-
-    store = _open_graph(folder)
-    try:
-        iri, groups = series(store, entity, indicator)
-        if not groups:
-            raise KGError(f"no series for {entity}" + (f" and {indicator}" if indicator else "")
-                          + f": see `kg indicators {folder}` for the indicators in the graph")
-        click.echo(format_series(iri, groups))
-        written = plot(iri, groups, plot_file, minimum=1 if indicator else 2) if plot_file else []
-    except KGError as error:
-        store.close()
-        _fail(error)
-    store.close()
-    for path in written:
+    with _graph(folder) as graph:
+        try:
+            found = graph.trends(entity, indicator, plot=plot_file)
+        except KGError as error:
+            _fail(error)
+    click.echo(str(found))
+    for path in found.plots:
         _note(f"wrote {path}")
 
 
@@ -523,14 +511,8 @@ def trends(folder, entity, indicator, plot_file):
 @click.option("--format", "fmt", type=OUTPUT_FORMATS, default="table", show_default=True)
 def indicators(folder, unmapped, fmt):
     """The indicator concepts the graph's figures map to, with counts (or, with --unmapped, the forms none maps)."""
-    from kg.graph.series import concept_counts
-    from kg.graph.series import unmapped as unmapped_forms
-
-    store = _open_graph(folder)
-    rows = unmapped_forms(store) if unmapped else concept_counts(store)
-    store.close()
-    header = ["indicator as written", "unit", "figures", "example sentence"] if unmapped else ["concept", "label",
-                                                                                                 "figures"]
+    with _graph(folder) as graph:
+        header, rows = graph.indicators(unmapped=unmapped)
     _print_rows(header, rows, fmt)
 
 
@@ -541,11 +523,8 @@ def indicators(folder, unmapped, fmt):
 @click.option("--format", "fmt", type=OUTPUT_FORMATS, default="table", show_default=True)
 def search(folder, text, limit, fmt):
     """Evidence sentences that contain every word of TEXT, with their document and the entities they name."""
-    from kg.graph.search import search as find
-
-    store = _open_graph(folder)
-    hits = find(store, " ".join(text), limit)
-    store.close()
+    with _graph(folder) as graph:
+        hits = graph.search(" ".join(text), limit)
     _print_rows(["sentence", "source", "date", "entities"],
                 [[h.text, h.title, h.date, "、".join(h.entities)] for h in hits], fmt)
 

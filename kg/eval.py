@@ -397,11 +397,14 @@ def evaluate(
     include: tuple[str, ...] = (),
     exclude: tuple[str, ...] = (),
     statistical: bool = True,
+    ontology: Path | None = None,
     log: Callable[[str], None] = lambda line: None,
 ) -> EvalReport:
-    """Read ``paths`` as ``kg build`` does, extract, and score each file that has a gold file in ``gold_dir``."""
+    """Read ``paths`` as ``kg build`` does, extract (by the ontology folder ``ontology``, default
+    ``kg.paths.ontology_dir``), and score each file that has a gold file in ``gold_dir``."""
     from kg.ingest import read_articles
     from kg.parallel import extract_all
+    from kg.paths import ontology_dir
 
     golds = load_gold(gold_dir)
     report = EvalReport()
@@ -415,7 +418,7 @@ def evaluate(
             else:
                 yield item
 
-    for extraction in extract_all(articles(), statistical=statistical):
+    for extraction in extract_all(articles(), ontology=ontology_dir(ontology), statistical=statistical):
         if isinstance(extraction, Problem):   # its extraction failed: reported, its gold file unmatched
             report.problems.append(extraction)
             log(f"skipped {extraction}")

@@ -75,14 +75,18 @@ class KnowledgeGraph:
     """A built graph folder: SPARQL, named queries, rdflib views, exports, validation, curated facts, removal, view.
 
     Open it with ``kg.open(folder)`` or ``KnowledgeGraph(folder)``; ``readonly=True`` refuses every change (E146).
-    Close it (or use ``with``) to release the store for another process.
+    ``ontology`` is the ontology folder (named queries, shapes, labels, gazetteer) it works with, default
+    ``kg.paths.ontology_dir``: resolved here, once, and passed to everything below. Close it (or use ``with``) to
+    release the store for another process.
     """
 
-    def __init__(self, folder, store=None, *, readonly: bool = False, hint: str | None = None):
+    def __init__(self, folder, store=None, *, readonly: bool = False, hint: str | None = None, ontology=None):
         from kg.graph.store import GraphStore
+        from kg.paths import ontology_dir
 
         self.folder = Path(folder)
         self.readonly = readonly
+        self.ontology = ontology_dir(ontology)
         self.store = store or GraphStore.open_existing(self.folder, hint=hint)
 
     def __enter__(self) -> "KnowledgeGraph":
@@ -128,21 +132,21 @@ class KnowledgeGraph:
         """A named query with its parameters as typed (``--param place=义乌``): (header, rows, notes)."""
         from kg.graph.query import run_named
 
-        return run_named(self.folder, name, params or {}, store=self.store, **options)
+        return run_named(self.folder, name, params or {}, ontology=self.ontology, store=self.store, **options)
 
     def named_query(self, name: str, **params) -> list[dict]:
         """Run a named query from ``ontology/queries/`` (``kg query --list``); values as on the command line."""
         from kg.graph.query import bind_params, get_named_query
         from kg.graph.store import to_rdflib
 
-        query = get_named_query(name)
+        query = get_named_query(name, self.ontology)
         bindings, _ = bind_params(self.store, query, {k: str(v) for k, v in params.items()})
         return self.query(query.text, **{k: to_rdflib(v) for k, v in bindings.items()})
 
     def named_queries(self) -> dict:
         from kg.graph.query import named_queries
 
-        return named_queries()
+        return named_queries(self.ontology)
 
     # --- rdflib views and exports -----------------------------------------------------------------------------------
 
@@ -172,12 +176,12 @@ class KnowledgeGraph:
         if fmt.name == "csv":
             from kg.graph.tabular import write_csv
 
-            nodes, edges = write_csv(self.store, path)
+            nodes, edges = write_csv(self.store, path, ontology=self.ontology)
             return f"wrote {nodes} nodes to {path / 'nodes.csv'} and {edges} edges to {path / 'edges.csv'}"
         if fmt.name == "graphml":
             from kg.graph.tabular import write_graphml
 
-            nodes, edges = write_graphml(self.store, path)
+            nodes, edges = write_graphml(self.store, path, ontology=self.ontology)
             return f"wrote {nodes} nodes and {edges} edges to {path}"
         return f"wrote {self.store.export(path, fmt.name)} statements to {path}"
 
@@ -195,13 +199,51 @@ class KnowledgeGraph:
             self.write(Path(tmp) / "graph.graphml", "graphml")
             return (Path(tmp) / "graph.graphml").read_bytes()
 
+    # --- statistics and evidence (kg trends, kg indicators, kg search) ----------------------------------------------
+
+    def trends(self, entity: str, indicator: str | None = None, *, plot=None) -> "Trends":
+        """``entity``'s statistics as series over time (of one ``indicator``: a concept's notation or label), with
+        their sources; ``plot`` a file name draws them too (matplotlib: FILE.png, FILE.svg, or both for another
+        name). E132 for an entity the graph does not know; a KGError naming ``kg indicators`` when it has no series."""
+        from kg.graph.series import format_series, plot as draw, series
+
+        iri, groups = series(self.store, entity, indicator, ontology=self.ontology)
+        if not groups:
+            raise KGError(f"no series for {entity}" + (f" and {indicator}" if indicator else "")
+                          + f": see `kg indicators {self.folder}` for the indicators in the graph")
+        plots = draw(iri, groups, Path(plot), ontology=self.ontology, minimum=1 if indicator else 2) if plot else []
+        return Trends(iri, groups, plots, format_series(iri, groups, ontology=self.ontology))
+
+    def indicators(self, *, unmapped: bool = False) -> tuple[list[str], list[list[str]]]:
+        """(header, rows): the indicator concepts the graph's figures map to, with counts; with ``unmapped``, the
+        written indicators no rule of ontology/indicators.yml maps, with a sentence each."""
+        from kg.graph.series import concept_counts, unmapped as unmapped_forms
+
+        if unmapped:
+            return ["indicator as written", "unit", "figures", "example sentence"], unmapped_forms(self.store)
+        return ["concept", "label", "figures"], concept_counts(self.store, ontology=self.ontology)
+
+    def search(self, text: str, limit: int = 20) -> list:
+        """Evidence sentences that contain every word of ``text``, newest document first: Hit(text, title, date,
+        entities)."""
+        from kg.graph.search import search
+
+        return search(self.store, text, limit)
+
+    def push(self, endpoint: str, **options):
+        """Load the graph into a SPARQL server's Graph Store at ``endpoint``, one named graph per document (a PUT
+        each, so a re-push replaces); ``options`` as ``kg.graph.push.push``. A PushReport."""
+        from kg.graph.push import push
+
+        return push(self.store, endpoint, **options)
+
     # --- changes ----------------------------------------------------------------------------------------------------
 
     def validate(self):
         """Check the graph against ontology/shapes.ttl: a ValidationReport (``.conforms``, ``.violations``)."""
         from kg.graph.validate import validate_store
 
-        return validate_store(self.store)
+        return validate_store(self.store, ontology=self.ontology)
 
     def add_facts(self, path, *, force: bool = False):
         """Add a Turtle or CSV file of hand-written facts as a document of its own; a CuratedReport."""
@@ -212,11 +254,11 @@ class KnowledgeGraph:
         from kg.graph.curated import add_facts
 
         self._writable("add facts")
-        self.store.load_ontology()
+        self.store.load_ontology(self.ontology / "kg.ttl")
         reports = []
         try:
             for path in paths:
-                reports.append(add_facts(self.store, Path(path), force=force))
+                reports.append(add_facts(self.store, Path(path), ontology=self.ontology, force=force))
                 if each:
                     each(reports[-1])
         finally:
@@ -267,7 +309,8 @@ class KnowledgeGraph:
         if explorer.exists():
             from kg.viz.explorer import write_explorer
 
-            pending.append((write_explorer(self.store, explorer.with_name("explorer.html.new")), explorer))
+            pending.append((write_explorer(self.store, explorer.with_name("explorer.html.new"), ontology=self.ontology),
+                            explorer))
         for new, final in pending:
             os.replace(new, final)
 
@@ -284,8 +327,23 @@ class KnowledgeGraph:
 
         from kg.viz.explorer import DEFAULT_CAP, write_explorer
 
-        path = write_explorer(self.store, self.folder / "explorer.html", cap=cap or DEFAULT_CAP).resolve()
+        path = write_explorer(self.store, self.folder / "explorer.html", ontology=self.ontology,
+                              cap=cap or DEFAULT_CAP).resolve()
         return path, bool(open_browser and webbrowser.open(path.as_uri()))
+
+
+@dataclass(frozen=True)
+class Trends:
+    """What ``KnowledgeGraph.trends`` found: the entity's IRI, its series by (concept, unit, comparison), the plot
+    files written. ``str()`` is the table kg trends prints."""
+
+    entity: str
+    groups: dict
+    plots: list
+    text: str
+
+    def __str__(self) -> str:
+        return self.text
 
 
 def _rdflib_result(result):

@@ -91,13 +91,14 @@ class Info:
         return data
 
 
-def environment_info() -> Info:
-    """Versions, model paths and optional features; nothing is loaded or imported to find them."""
+def environment_info(ontology: Path | None = None) -> Info:
+    """Versions, model paths and optional features; nothing is loaded or imported to find them. ``ontology``: the
+    folder to report on (default ``kg.paths.ontology_dir``)."""
     from kg.nlp.segmenter import MODEL_FILES, model_path
     from kg.paths import ontology_dir
 
     pkuseg = model_path()
-    ontology = ontology_dir() / "kg.ttl"
+    ontology = ontology_dir(ontology) / "kg.ttl"
     versions = {"kg": version("kg"), "python": platform.python_version()}
     versions.update({name: version(name) for name in CORE_PACKAGES})
     features = [Feature(name, {dist: version(dist) for dist in dists},

@@ -14,37 +14,40 @@ import itertools
 import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
 
 from kg.records import Article, Extraction, Problem
 
-_WORKERS: dict[bool, tuple] = {}   # statistical? -> (nlp, extractor) of this process, loaded on first use
+_WORKERS: dict[tuple, tuple] = {}   # (statistical?, ontology folder) -> (nlp, extractor) of this process, on first use
 
 # numpy's BLAS starts one thread per core in every process: N workers on N cores then fight over them (two jobs ran
 # three times slower than one). Each worker process gets one BLAS thread unless the user set these variables.
 THREAD_VARIABLES = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
 
 
-def _worker(statistical: bool):
-    if statistical not in _WORKERS:
+def _worker(statistical: bool, ontology: Path):
+    if (statistical, ontology) not in _WORKERS:
         from kg.extract import Extractor
         from kg.nlp.pipeline import load_pipeline
 
-        nlp = load_pipeline(statistical=statistical)
-        _WORKERS[statistical] = (nlp, Extractor.load(nlp.get_pipe("kg_entities").gazetteer))
-    return _WORKERS[statistical]
+        nlp = load_pipeline(ontology, statistical=statistical)
+        _WORKERS[statistical, ontology] = (nlp, Extractor.load(nlp.get_pipe("kg_entities").gazetteer, ontology))
+    return _WORKERS[statistical, ontology]
 
 
-def extract_batch(articles: list[Article], statistical: bool = True) -> list[Extraction | Problem]:
-    """The batch's extractions in order; if anything fails, each article again on its own, a failure as a Problem."""
+def extract_batch(articles: list[Article], statistical: bool = True, *,
+                  ontology: Path) -> list[Extraction | Problem]:
+    """The batch's extractions in order, by the rules of the ontology folder ``ontology``; if anything fails, each
+    article again on its own, a failure as a Problem."""
     from kg.nlp.pipeline import read_docs
 
-    nlp, extractor = _worker(statistical)
+    nlp, extractor = _worker(statistical, Path(ontology))
     try:
         return [extractor(doc, article) for doc, article in zip(read_docs(nlp, articles), articles)]
     except Exception:   # noqa: BLE001  (which article? each on its own says)
         if len(articles) == 1:
             return [failed(articles[0], _error())]
-        return [item for article in articles for item in extract_batch([article], statistical)]
+        return [item for article in articles for item in extract_batch([article], statistical, ontology=ontology)]
 
 
 def failed(article: Article, error: str) -> Problem:
@@ -65,14 +68,15 @@ def _batches(articles: Iterable[Article], size: int) -> Iterator[list[Article]]:
         yield batch
 
 
-def extract_all(articles: Iterable[Article], *, jobs: int = 1, dask: str | None = None,
+def extract_all(articles: Iterable[Article], *, ontology: Path, jobs: int = 1, dask: str | None = None,
                 batch_size: int = 8, statistical: bool = True) -> Iterator[Extraction | Problem]:
-    """``statistical=False`` runs the rules and gazetteer only, without the trained NER layer."""
+    """Extractions by the rules of the ontology folder ``ontology``, which every worker is given (it does not look
+    for one itself); ``statistical=False`` runs the rules and gazetteer only, without the trained NER layer."""
     if dask:
-        yield from _on_dask(articles, dask, batch_size, statistical)
+        yield from _on_dask(articles, dask, batch_size, statistical, ontology)
     elif jobs <= 1:
         for batch in _batches(articles, batch_size):
-            yield from extract_batch(batch, statistical)
+            yield from extract_batch(batch, statistical, ontology=ontology)
     else:
         import multiprocessing
 
@@ -81,7 +85,7 @@ def extract_all(articles: Iterable[Article], *, jobs: int = 1, dask: str | None 
             pool = context.Pool(jobs)
         with pool:
             def submit(batch):
-                return pool.apply_async(extract_batch, (batch, statistical))
+                return pool.apply_async(extract_batch, (batch, statistical), {"ontology": ontology})
 
             yield from _in_order(articles, submit, lambda task: task.get(), batch_size, window=2 * jobs)
 
@@ -123,8 +127,8 @@ def _one_blas_thread():
                 os.environ.pop(name, None)
 
 
-def _on_dask(articles: Iterable[Article], address: str, batch_size: int,
-             statistical: bool) -> Iterator[Extraction | Problem]:
+def _on_dask(articles: Iterable[Article], address: str, batch_size: int, statistical: bool,
+             ontology: Path) -> Iterator[Extraction | Problem]:
     """Extraction on a Dask distributed cluster; a bounded number of batches in flight, results in order."""
     from distributed import Client
 
@@ -132,6 +136,6 @@ def _on_dask(articles: Iterable[Article], address: str, batch_size: int,
         workers = max(len(client.scheduler_info().get("workers", {})), 1)
 
         def submit(batch):
-            return client.submit(extract_batch, batch, statistical, pure=False)
+            return client.submit(extract_batch, batch, statistical, ontology=ontology, pure=False)
 
         yield from _in_order(articles, submit, lambda future: future.result(), batch_size, window=2 * workers)

@@ -132,3 +132,4 @@ class Extraction:
     mentions: list[Mention] = field(default_factory=list)
     relations: list[Relation] = field(default_factory=list)
     observations: list[Observation] = field(default_factory=list)
+    concepts: dict = field(default_factory=dict)   # notation -> kg.extract.indicators.Concept the figures use

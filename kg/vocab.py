@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from functools import cache
+from pathlib import Path
 
 from rdflib import Namespace
 from rdflib.namespace import ClosedNamespace
@@ -45,16 +46,14 @@ def coarse(cls: str) -> str:
 
 
 @cache
-def vocabulary_labels() -> dict[str, dict[str, str]]:
-    """The @zh and @en labels of kg's classes and properties by local name, from ontology/kg.ttl ({} when it is
+def vocabulary_labels(ontology: Path) -> dict[str, dict[str, str]]:
+    """The @zh and @en labels of kg's classes and properties by local name, from ``ontology``/kg.ttl ({} when it is
     missing). Here, below every stage, because the explorer and the GraphML export both name things by them."""
     from rdflib import Graph, URIRef
     from rdflib.namespace import RDFS
 
-    from kg.paths import ontology_dir
-
     labels: dict[str, dict[str, str]] = {}
-    path = ontology_dir() / "kg.ttl"
+    path = Path(ontology) / "kg.ttl"
     if not path.exists():
         return {}
     graph = Graph().parse(path, format="turtle")

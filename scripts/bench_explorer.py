@@ -25,6 +25,7 @@ def main() -> None:
 
     from playwright.sync_api import sync_playwright
 
+    from kg.paths import ontology_dir
     from kg.viz.explorer import DEFAULT_CAP, explorer_data, explorer_html
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))   # the checkout, for bench/
     from bench.synthetic import synthetic_store
@@ -40,7 +41,7 @@ def main() -> None:
             t0 = time.perf_counter()
             store = synthetic_store(Path(tmp) / f"g{n}", n)
             t1 = time.perf_counter()
-            data = explorer_data(store, cap=cap)
+            data = explorer_data(store, ontology=ontology_dir(), cap=cap)
             html = explorer_html(data)
             t2 = time.perf_counter()
             page_path = Path(tmp) / f"g{n}.html"

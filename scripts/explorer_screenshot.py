@@ -78,6 +78,7 @@ def main() -> None:
     width, height = (int(v) for v in args.size.split("x"))
 
     from kg.graph.store import GraphStore
+    from kg.paths import ontology_dir
     from kg.viz.explorer import write_explorer
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -87,7 +88,7 @@ def main() -> None:
 
             folder = Path(tmp) / "graph"
             build([str(ROOT / "examples")], folder, exclude=("README*",), explorer=False)
-        page = write_explorer(GraphStore(folder), Path(tmp) / "explorer.html")
+        page = write_explorer(GraphStore(folder), Path(tmp) / "explorer.html", ontology=ontology_dir())
         args.out.parent.mkdir(parents=True, exist_ok=True)
         shoot(page, args.out, focus=args.focus, width=width, height=height, chart=args.chart)
     print(f"wrote {args.out}")

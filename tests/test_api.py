@@ -10,6 +10,7 @@ from test_store import add, make_extraction
 
 import kg
 from kg.graph.store import GraphStore
+from kg.paths import ontology_dir
 
 
 @pytest.fixture
@@ -18,7 +19,7 @@ def folder(tmp_path):
     add(store, make_extraction("a", [("中欧班列", "departsFrom", "义乌市"), ("义乌市", "locatedIn", "金华市")],
                                title="义新欧班列开行提速"))
     add(store, make_extraction("b", [("宁波舟山港", "locatedIn", "浙江省")]))
-    store.load_ontology()
+    store.load_ontology(ontology_dir() / "kg.ttl")
     store.close()
     return tmp_path / "g"
 

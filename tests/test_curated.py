@@ -12,6 +12,7 @@ from kg.graph.query import run_query
 from kg.graph.rdf import entity_iri
 from kg.graph.store import GraphStore
 from kg.graph.validate import validate_store
+from kg.paths import ontology_dir
 
 CSV = """subject,property,object
 # 手工整理：义乌与中东的贸易往来
@@ -40,7 +41,7 @@ def folder(tmp_path):
     store = GraphStore(tmp_path / "g")
     add(store, make_extraction("a", [("中欧班列", "departsFrom", "义乌市"), ("义乌市", "locatedIn", "金华市"),
                                      ("宁波舟山港", "locatedIn", "浙江省")]))
-    store.load_ontology()
+    store.load_ontology(ontology_dir() / "kg.ttl")
     store.close()
     (tmp_path / "facts.csv").write_text(CSV, encoding="utf-8")
     (tmp_path / "facts.ttl").write_text(TTL, encoding="utf-8")
@@ -49,7 +50,7 @@ def folder(tmp_path):
 
 def test_csv_facts_join_existing_entities_and_make_new_ones(folder):
     store = GraphStore(folder / "g")
-    report = add_facts(store, folder / "facts.csv")
+    report = add_facts(store, folder / "facts.csv", ontology=ontology_dir())
     assert report.facts == 2 and sorted(report.new_entities) == ["某某物流园", "迪拜"]
     header, rows = run_query(None, CURATED, store=store)
     facts = {(r[0], r[1].rsplit("#", 1)[1], r[2]) for r in rows}
@@ -58,13 +59,13 @@ def test_csv_facts_join_existing_entities_and_make_new_ones(folder):
     assert any(r[5] == "义乌市,exportsTo,迪拜" for r in rows)     # the row is the sentence
     assert bool(store.query("ASK { ?e kg:mentionedIn ?d ; a kg:City ; rdfs:label '迪拜'@zh }"))
     assert bool(store.query("ASK { ?e rdfs:label '中欧班列'@zh ; skos:altLabel '义新欧'@zh }"))
-    assert validate_store(store).conforms, [str(v) for v in validate_store(store).violations]
+    assert validate_store(store, ontology=ontology_dir()).conforms, [str(v) for v in validate_store(store, ontology=ontology_dir()).violations]
     store.close()
 
 
 def test_curated_and_extracted_are_told_apart(folder):
     store = GraphStore(folder / "g")
-    add_facts(store, folder / "facts.ttl")
+    add_facts(store, folder / "facts.ttl", ontology=ontology_dir())
     rules = dict(run_query(None, """
         SELECT ?o (SAMPLE(?rule) AS ?r) WHERE { ?e rdf:subject ?s ; rdf:predicate kg:locatedIn ; rdf:object ?o ;
                                                   kg:rule ?rule } GROUP BY ?o""", store=store)[1])
@@ -72,18 +73,18 @@ def test_curated_and_extracted_are_told_apart(folder):
     both = run_query(None, """SELECT ?rule WHERE { ?e rdf:subject ?s ; rdf:object ?o ; kg:rule ?rule .
         FILTER (?s = <%s>) }""" % entity_iri("宁波舟山港"), store=store)[1]
     assert {r[0] for r in both} == {"test-locatedIn", "curated"}
-    assert validate_store(store).conforms
+    assert validate_store(store, ontology=ontology_dir()).conforms
     store.close()
 
 
 def test_adding_again_replaces_and_removal_keeps_extracted_support(folder):
     store = GraphStore(folder / "g")
-    add_facts(store, folder / "facts.ttl")
-    assert add_facts(store, folder / "facts.ttl").unchanged
+    add_facts(store, folder / "facts.ttl", ontology=ontology_dir())
+    assert add_facts(store, folder / "facts.ttl", ontology=ontology_dir()).unchanged
     (folder / "facts.csv").write_text("subject,property,object\n义乌市,exportsTo,迪拜\n", encoding="utf-8")
-    add_facts(store, folder / "facts.csv")
+    add_facts(store, folder / "facts.csv", ontology=ontology_dir())
     (folder / "facts.csv").write_text("subject,property,object\n义乌市,exportsTo,马德里\n", encoding="utf-8")
-    add_facts(store, folder / "facts.csv")
+    add_facts(store, folder / "facts.csv", ontology=ontology_dir())
     ask = "ASK { <%s> kg:exportsTo <%s> }"
     assert not bool(store.query(ask % (entity_iri("义乌市"), entity_iri("迪拜"))))
     assert bool(store.query(ask % (entity_iri("义乌市"), entity_iri("马德里"))))
@@ -107,7 +108,7 @@ def test_bad_rows_fail_with_a_code(folder, text, code):
     store = GraphStore(folder / "g")
     try:
         with pytest.raises(DataError, match=code):
-            add_facts(store, folder / "bad.csv")
+            add_facts(store, folder / "bad.csv", ontology=ontology_dir())
     finally:
         store.close()
 

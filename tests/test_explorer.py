@@ -23,6 +23,7 @@ from kg.graph.rdf import extraction_triples
 from kg.graph.store import GraphStore
 from kg.records import Article, Entity, Extraction, Mention, Observation, Provenance, Relation, Sentence
 from kg.viz.explorer import DEFAULT_CAP, _json_for_html, explorer_data, explorer_html, write_explorer
+from kg.paths import ontology_dir
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -107,7 +108,7 @@ def store(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def data(store):
-    return explorer_data(store)
+    return explorer_data(store, ontology=ontology_dir())
 
 
 def node(data, label):
@@ -227,13 +228,13 @@ def test_default_cap_reaches_the_page(data):
 def test_write_explorer_replaces_the_file_whole(store, tmp_path):
     target = tmp_path / "explorer.html"
     target.write_text("old", encoding="utf-8")
-    assert write_explorer(store, target, cap=5) == target
+    assert write_explorer(store, target, ontology=ontology_dir(), cap=5) == target
     assert '"cap":5' in target.read_text(encoding="utf-8")
     assert [p.name for p in tmp_path.iterdir()] == ["explorer.html"]
 
 
 def test_empty_graph_gives_a_page(tmp_path):
-    data = explorer_data(GraphStore(tmp_path))
+    data = explorer_data(GraphStore(tmp_path), ontology=ontology_dir())
     assert (data["nodes"], data["edges"], data["obs"]) == ([], [], [])
     assert '"nodes":[]' in explorer_html(data)
 

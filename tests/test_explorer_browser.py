@@ -13,6 +13,7 @@ import pytest
 
 from kg.graph.store import GraphStore
 from kg.viz.explorer import write_explorer
+from kg.paths import ontology_dir
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 
@@ -150,7 +151,7 @@ def evil(tmp_path_factory) -> Path:
     from test_explorer import fill
 
     folder = tmp_path_factory.mktemp("evil")
-    return write_explorer(fill(GraphStore(folder)), folder / "explorer.html")
+    return write_explorer(fill(GraphStore(folder)), folder / "explorer.html", ontology=ontology_dir())
 
 
 @pytest.fixture(scope="session")
@@ -158,7 +159,7 @@ def large(tmp_path_factory) -> Path:
     from bench.synthetic import synthetic_store
 
     folder = tmp_path_factory.mktemp("large")
-    return write_explorer(synthetic_store(folder, 1200), folder / "explorer.html", cap=100)
+    return write_explorer(synthetic_store(folder, 1200), folder / "explorer.html", ontology=ontology_dir(), cap=100)
 
 
 @pytest.fixture

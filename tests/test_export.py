@@ -14,6 +14,7 @@ from test_store import add, make_extraction
 from kg.graph.rdf import entity_iri
 from kg.graph.store import GraphStore
 from kg.graph.tabular import write_csv, write_graphml
+from kg.paths import ontology_dir
 
 FACTS_A = [("中欧班列", "departsFrom", "义乌市"), ("中欧班列", "destination", "马德里"),
            ('"义新欧" 班列 <测试>', "departsFrom", "义乌市")]
@@ -29,7 +30,7 @@ def store(tmp_path_factory):
     store = GraphStore(tmp_path_factory.mktemp("export"))
     add(store, make_extraction("a", FACTS_A))
     add(store, make_extraction("b", FACTS_B))
-    store.load_ontology()
+    store.load_ontology(ontology_dir() / "kg.ttl")
     yield store
     store.close()
 
@@ -98,7 +99,7 @@ def test_shared_fact_is_once_in_the_merged_view_and_in_both_graphs(store):
 
 
 def test_graphml_has_entities_and_relations(store, tmp_path):
-    nodes, edges = write_graphml(store, tmp_path / "g.graphml")
+    nodes, edges = write_graphml(store, tmp_path / "g.graphml", ontology=ontology_dir())
     graph = nx.read_graphml(tmp_path / "g.graphml")
     assert graph.number_of_nodes() == nodes == 5
     assert graph.number_of_edges() == edges == 4
@@ -109,7 +110,7 @@ def test_graphml_has_entities_and_relations(store, tmp_path):
 
 
 def test_csv_nodes_and_edges_for_spreadsheets(store, tmp_path):
-    write_csv(store, tmp_path / "csv")
+    write_csv(store, tmp_path / "csv", ontology=ontology_dir())
     with open(tmp_path / "csv" / "nodes.csv", encoding="utf-8-sig") as f:
         nodes = list(csv.DictReader(f))
     with open(tmp_path / "csv" / "edges.csv", encoding="utf-8-sig") as f:

@@ -14,6 +14,7 @@ from kg.cli import main
 from kg.errors import KGError
 from kg.graph.rdf import entity_iri
 from kg.graph.store import GraphStore
+from kg.paths import ontology_dir
 
 LONG = "义乌至马德里的中欧班列全程一万三千公里途经哈萨克斯坦俄罗斯白俄罗斯波兰德国法国抵达西班牙首都马德里"
 
@@ -25,7 +26,7 @@ def folder(tmp_path):
                                source="a.txt"))
     add(store, make_extraction("b", [("宁波舟山港", "locatedIn", "浙江省"), (LONG, "departsFrom", "义乌市")],
                                source="b.txt"))
-    store.load_ontology()
+    store.load_ontology(ontology_dir() / "kg.ttl")
     store.export(tmp_path / "g" / "graph.ttl")
     store.close()
     return tmp_path / "g"

@@ -24,6 +24,7 @@ from hypothesis import strategies as st
 
 from kg.ingest import read_articles
 from kg.records import Article, Problem
+from kg.paths import ontology_dir
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 SAMPLES = sorted(p for p in EXAMPLES.iterdir() if p.is_file() and p.name != "README.md")
@@ -98,7 +99,7 @@ def extract(nlp):
     from kg.extract import Extractor
     from kg.nlp.pipeline import read_docs
 
-    extractor = Extractor.load(nlp.get_pipe("kg_entities").gazetteer)
+    extractor = Extractor.load(nlp.get_pipe("kg_entities").gazetteer, ontology_dir())
 
     def run(article: Article):
         (doc,) = read_docs(nlp, [article])

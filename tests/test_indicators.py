@@ -7,8 +7,10 @@ from rdflib import Graph
 from rdflib.namespace import SKOS
 
 from kg.errors import KGError
-from kg.extract.indicators import IndicatorRules, comparison_of, indicator_concept, scheme
+from kg.extract.indicators import IndicatorRules, scheme
 from kg.paths import ontology_dir
+
+RULES = IndicatorRules.load(ontology_dir())
 
 
 @pytest.mark.parametrize("indicator,unit,concept", [
@@ -57,7 +59,7 @@ from kg.paths import ontology_dir
     ("建筑面积", "km2", None),
 ])
 def test_concept(indicator, unit, concept):
-    assert indicator_concept(indicator, unit) == concept
+    assert RULES.concept(indicator, unit) == concept
 
 
 @pytest.mark.parametrize("clause,comparison", [
@@ -71,19 +73,19 @@ def test_concept(indicator, unit, concept):
     ("去年同期为", None),
 ])
 def test_comparison(clause, comparison):
-    assert comparison_of(clause) == comparison
+    assert RULES.comparison(clause) == comparison
 
 
 def test_every_rule_names_a_concept_of_the_scheme():
     rules = yaml.safe_load((ontology_dir() / "indicators.yml").read_text(encoding="utf-8"))
     named = set(rules["concepts"]) | {rules["change_fallback"]}
-    assert named - set(scheme()) == set()
+    assert named - set(scheme(ontology_dir())) == set()
 
 
 def test_every_concept_of_the_scheme_is_in_it_once_with_both_labels():
     graph = Graph().parse(ontology_dir() / "indicators.ttl")
     concepts = set(graph.subjects(SKOS.inScheme, None))
-    assert len(concepts) == len(scheme())
+    assert len(concepts) == len(scheme(ontology_dir()))
     for node in concepts:
         assert sorted(l.language for l in graph.objects(node, SKOS.prefLabel)) == ["en", "zh"], node
         assert len(list(graph.objects(node, SKOS.notation))) == 1, node
@@ -92,7 +94,7 @@ def test_every_concept_of_the_scheme_is_in_it_once_with_both_labels():
 def test_every_leaf_concept_has_a_rule():
     """A concept that is not a group must be reachable, or it is dead weight in the scheme."""
     rules = yaml.safe_load((ontology_dir() / "indicators.yml").read_text(encoding="utf-8"))
-    leaves = {n for n, c in scheme().items() if c.broader}
+    leaves = {n for n, c in scheme(ontology_dir()).items() if c.broader}
     assert leaves - set(rules["concepts"]) - {rules["change_fallback"]} == set()
 
 
@@ -100,4 +102,4 @@ def test_bad_rules_file_names_the_file(tmp_path):
     bad = tmp_path / "indicators.yml"
     bad.write_text("concepts:\n  exports:\n    patterns: ['出口(']\n", encoding="utf-8")
     with pytest.raises(KGError, match=r"\[E130\].*indicators.yml"):
-        IndicatorRules.load(bad)
+        IndicatorRules.load(tmp_path)

@@ -12,6 +12,7 @@ from test_store import add, make_extraction
 from kg.cli import main
 from kg.graph.store import GraphStore
 from kg.info import COUNT_MEANINGS, OPTIONAL_FEATURES, version
+from kg.paths import ontology_dir
 
 FACTS_A = [("中欧班列", "departsFrom", "义乌市"), ("义乌市", "locatedIn", "金华市")]
 FACTS_B = [("宁波舟山港", "locatedIn", "浙江省"), ("义乌市", "locatedIn", "金华市")]   # one fact also in A
@@ -23,7 +24,7 @@ def folder(tmp_path):
     store = GraphStore(tmp_path / "g")
     add(store, make_extraction("a", FACTS_A, title="义新欧班列开行提速"))
     add(store, make_extraction("b", FACTS_B, title="港口吞吐量稳步增长"))
-    store.load_ontology()
+    store.load_ontology(ontology_dir() / "kg.ttl")
     store.export(tmp_path / "g" / "graph.ttl", "ttl")
     store.close()
     os.utime(tmp_path / "g" / "graph.ttl", (BUILT_AT.timestamp(), BUILT_AT.timestamp()))

@@ -7,8 +7,9 @@ from decimal import Decimal
 import pytest
 
 from kg.extract.numbers import FigureFinder, parse_number
+from kg.paths import ontology_dir
 
-FIGURES = FigureFinder.load()
+FIGURES = FigureFinder.load(ontology_dir() / "units.yml")
 
 
 @pytest.mark.parametrize("text,value,unit,qualifier", [

@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 
 from kg.extract.coref import Anaphora, resolve_anaphors
+from kg.extract.indicators import IndicatorRules
 from kg.extract.numbers import FigureFinder
 from kg.extract.observations import extract_observations, service_words
 from kg.extract.periods import find_period
@@ -17,8 +18,9 @@ from kg.paths import ontology_dir
 from kg.records import Article, Entity, Mention, Provenance
 from kg.vocab import KG
 
-FIGURES = FigureFinder.load()
+FIGURES = FigureFinder.load(ontology_dir() / "units.yml")
 SERVICES = service_words(ontology_dir() / "rules" / "figures.yml")
+INDICATORS = IndicatorRules.load(ontology_dir())
 ANAPHORA = Anaphora.load(ontology_dir() / "rules" / "anaphora.yml")
 MARK = re.compile(r"\[([^|\]]+)\|(\w+)\]")
 
@@ -69,7 +71,7 @@ def article_of(text: str, date: str | None = "2024-07-15"):
     mentions += resolve_anaphors(article, mentions, index.at, anaphora=ANAPHORA)    # as the Extractor does
     mentions.sort(key=lambda m: m.start)
     return list(extract_observations(article=article, sentences=index, mentions=mentions, figures=FIGURES,
-                                     services=SERVICES))
+                                     services=SERVICES, indicators=INDICATORS))
 
 
 @pytest.mark.parametrize("text,figure,subject,indicator", [

@@ -11,6 +11,7 @@ import pytest
 from kg.build import build
 from kg.ingest import read_articles
 from kg.nlp.pipeline import pieces, read_in_pieces
+from kg.paths import ontology_dir
 
 ARTICLES = {
     "a.txt": "本报讯 今年前8个月，义乌铁路口岸开行中欧班列1060列，同比增长12.5%。一列满载小商品的班列从义乌出发，经阿拉山口驶往马德里。",
@@ -95,7 +96,7 @@ def test_an_article_over_spacys_max_length_builds(tmp_path):
 def nlp_entities(text: str) -> int:
     from kg.parallel import _worker
 
-    return len(_worker(False)[0](text).ents)
+    return len(_worker(False, ontology_dir())[0](text).ents)
 
 
 def _write(text: str) -> Path:
@@ -120,10 +121,10 @@ import kg.parallel
 _extract_batch = kg.parallel.extract_batch
 
 
-def extract_batch(articles, statistical=True):
+def extract_batch(articles, statistical=True, **options):
     if any({MARK!r} in a.text for a in articles):
         raise RuntimeError("injected failure")
-    return _extract_batch(articles, statistical)
+    return _extract_batch(articles, statistical, **options)
 
 
 kg.parallel.extract_batch = extract_batch

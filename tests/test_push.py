@@ -18,6 +18,7 @@ from test_store import add, make_extraction
 from kg.cli import main
 from kg.graph.push import PushError, push, query_endpoint_for
 from kg.graph.store import GraphStore
+from kg.paths import ontology_dir
 
 OXIGRAPH = Path(__file__).resolve().parent.parent / ".venv" / "bin" / "oxigraph"
 
@@ -74,7 +75,7 @@ def test_push_round_trip(server, tmp_path):
     add(store, make_extraction("a", [("中欧班列", "departsFrom", "义乌市")]))
     add(store, make_extraction("b", [("义乌市", "locatedIn", "金华市"), ("中欧班列", "departsFrom", "义乌市")]))
     add(store, make_extraction("c", [("宁波舟山港", "locatedIn", "浙江省")]))
-    store.load_ontology()
+    store.load_ontology(ontology_dir() / "kg.ttl")
     report = push(store, server + "/store")
     assert len(report.pushed) == 4 and report.deleted == []
     counts = remote_counts(server)

@@ -12,7 +12,14 @@ from kg.graph.query import (get_named_query, named_queries, parse_value, refuse_
                             shorten)
 from kg.graph.rdf import entity_iri
 from kg.graph.store import GraphStore
+from kg.paths import ontology_dir
 from kg.vocab import KG
+
+
+def named(folder, name, params=None, **options):
+    """``run_named`` with kg's ontology folder."""
+    return run_named(folder, name, params, ontology=ontology_dir(), **options)
+
 
 FACTS_A = [("中欧班列", "departsFrom", "义乌市"), ("中欧班列", "destination", "马德里"), ("义乌市", "locatedIn", "金华市")]
 FACTS_B = [("宁波舟山港", "locatedIn", "浙江省")]
@@ -23,13 +30,13 @@ def folder(tmp_path):
     store = GraphStore(tmp_path)
     add(store, make_extraction("a", FACTS_A, title="义新欧班列开行提速", date="2025-06-18"))
     add(store, make_extraction("b", FACTS_B, title="港口吞吐量稳步增长", date="2025-03-02"))
-    store.load_ontology()
+    store.load_ontology(ontology_dir() / "kg.ttl")
     store.close()
     return tmp_path
 
 
 def test_every_named_query_has_a_name_and_description():
-    queries = named_queries()
+    queries = named_queries(ontology_dir())
     assert {"provenance", "routes_from", "statistics", "entities", "documents"} <= set(queries)
     for q in queries.values():
         assert q.description, q.path
@@ -38,10 +45,10 @@ def test_every_named_query_has_a_name_and_description():
 EXAMPLE_PARAMS = {"place": "义乌市", "cls": "Place", "entity": "义乌市"}   # a value for each required parameter
 
 
-@pytest.mark.parametrize("name", sorted(named_queries()))
+@pytest.mark.parametrize("name", sorted(named_queries(ontology_dir())))
 def test_every_named_query_runs(folder, name):
-    query = get_named_query(name)
-    header, rows, _ = run_named(folder, name, {p: EXAMPLE_PARAMS[p] for p in query.required})
+    query = get_named_query(name, ontology_dir())
+    header, rows, _ = named(folder, name, {p: EXAMPLE_PARAMS[p] for p in query.required})
     assert header
 
 
@@ -50,12 +57,12 @@ def test_every_named_query_runs(folder, name):
     ("provenance", []), ("documents", []), ("entities", []), ("most_connected", []),
 ])
 def test_required_parameters_come_from_the_header(name, required):
-    assert get_named_query(name).required == required
+    assert get_named_query(name, ontology_dir()).required == required
 
 
 def test_a_named_query_without_its_parameters_says_which_are_missing(folder):
     with pytest.raises(QueryError, match=r"\[E142\] query 'routes_from' needs \?place"):
-        run_named(folder, "routes_from", {})
+        named(folder, "routes_from", {})
 
 
 VALUES = [   # (typed value, expected term)
@@ -81,14 +88,14 @@ def test_parameter_values_become_terms(folder, text, expected):
 
 
 def test_routes_from_a_place_by_label(folder):
-    header, rows, notes = run_named(folder, "routes_from", {"place": "义乌市"})
+    header, rows, notes = named(folder, "routes_from", {"place": "义乌市"})
     assert notes == []
     found = {(r[header.index("routeLabel")], r[header.index("destinationLabel")]) for r in rows}
     assert ("中欧班列", "马德里") in found
 
 
 def test_subclass_reasoning_uses_the_ontology(folder):
-    header, rows, _ = run_named(folder, "entities_by_class", {"cls": "Place"})
+    header, rows, _ = named(folder, "entities_by_class", {"cls": "Place"})
     labels = {r[header.index("label")] for r in rows}
     assert {"义乌市", "金华市", "浙江省", "马德里"} <= labels
     assert "宁波舟山港" not in labels
@@ -99,7 +106,7 @@ INJECTIONS = ['义乌市" } ; DROP ALL ; #', "?x } UNION { ?s ?p ?o", "> . <http
 
 @pytest.mark.parametrize("value", INJECTIONS)
 def test_parameters_are_bound_never_pasted(folder, value):
-    header, rows, notes = run_named(folder, "routes_from", {"place": value})
+    header, rows, notes = named(folder, "routes_from", {"place": value})
     assert rows == [] and notes
     # the graph is untouched
     assert run_query(folder, "ASK { ?s kg:departsFrom ?o }")[1] == [["true"]]
@@ -118,14 +125,14 @@ def test_bindings_open_the_where_clause_as_values():
 
 def test_unknown_parameter_and_query_fail_cleanly(folder):
     with pytest.raises(QueryError, match="E023"):
-        run_named(folder, "routes_from", {"city": "义乌市"})
+        named(folder, "routes_from", {"city": "义乌市"})
     with pytest.raises(QueryError, match="E141"):
-        get_named_query("no_such_query")
+        get_named_query("no_such_query", ontology_dir())
 
 
 def test_every_relation_has_document_title_date_and_sentence(folder):
     """Done-when: for any relation, a query returns the document title, date and sentence it came from."""
-    header, rows, _ = run_named(folder, "provenance", {})
+    header, rows, _ = named(folder, "provenance", {})
     col = {h: i for i, h in enumerate(header)}
     relations = {(str(entity_iri(s)), str(KG[p]), str(entity_iri(o))) for s, p, o in FACTS_A + FACTS_B}
     seen = {}
@@ -305,11 +312,11 @@ def test_python_api_refuses_service(folder, victim):
 @pytest.mark.parametrize("size", [1, 2, 3])
 def test_pages_put_together_are_the_whole_listing(folder, name, size):
     params = {"cls": "Place"} if name == "entities_by_class" else {}
-    header, whole, _ = run_named(folder, name, params)
+    header, whole, _ = named(folder, name, params)
     assert len(whole) >= 2
     pages, offset = [], 0
     while True:
-        _, page, _ = run_named(folder, name, params, limit=size, offset=offset)
+        _, page, _ = named(folder, name, params, limit=size, offset=offset)
         assert len(page) <= size
         if not page:
             break
@@ -320,9 +327,9 @@ def test_pages_put_together_are_the_whole_listing(folder, name, size):
 
 @pytest.mark.parametrize("limit, offset, rows", [(None, 0, 6), (0, 0, 0), (2, 0, 2), (None, 4, 2), (10, 5, 1), (2, 9, 0)])
 def test_limit_and_offset(folder, limit, offset, rows):
-    whole = run_named(folder, "entities", {})[1]
+    whole = named(folder, "entities", {})[1]
     assert len(whole) == 6       # 中欧班列 义乌市 马德里 金华市 宁波舟山港 浙江省
-    page = run_named(folder, "entities", {}, limit=limit, offset=offset)[1]
+    page = named(folder, "entities", {}, limit=limit, offset=offset)[1]
     assert page == whole[offset:][:limit] and len(page) == rows
 
 

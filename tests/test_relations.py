@@ -359,7 +359,7 @@ def pipeline():
         nlp = load_pipeline()
     except ModelMissing:
         nlp = load_pipeline(statistical=False)
-    return nlp, Extractor.load(nlp.get_pipe("kg_entities").gazetteer)
+    return nlp, Extractor.load(nlp.get_pipe("kg_entities").gazetteer, ontology_dir())
 
 
 def run(pipeline, text: str):

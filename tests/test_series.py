@@ -2,6 +2,7 @@
 --unmapped and kg search, on a graph built from the four trade articles of examples/ (Q1, H1 twice, Q1-Q3)."""
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -125,3 +126,48 @@ def test_plot_without_matplotlib_says_how_to_get_it(built, tmp_path, monkeypatch
     assert result.exit_code == 2
     assert "[E133]" in result.output and "kg[plot]" in result.output
     assert list(tmp_path.iterdir()) == []
+
+
+# The Python API runs the same code as the commands: kg.open(folder).trends / .indicators / .search print what the
+# CLI prints.
+@pytest.mark.parametrize("entity,indicator", [("义乌市", "trade_value"), ("义新欧", None)])
+def test_api_trends_is_what_kg_trends_prints(built, entity, indicator):
+    import kg
+
+    with kg.open(built, readonly=True) as graph:
+        found = graph.trends(entity, indicator)
+    assert str(found) + "\n" == run("trends", built, entity, *([indicator] if indicator else [])).output
+    assert found.plots == []
+
+
+@pytest.mark.parametrize("unmapped", [False, True])
+def test_api_indicators_is_what_kg_indicators_prints(built, unmapped):
+    import csv
+    import io
+
+    import kg
+
+    with kg.open(built, readonly=True) as graph:
+        header, rows = graph.indicators(unmapped=unmapped)
+    printed = list(csv.reader(io.StringIO(run("indicators", built, "--format", "csv",
+                                              *(["--unmapped"] if unmapped else [])).output)))
+    assert [header, *rows] == printed and (rows or unmapped)   # every figure of these articles maps
+
+
+def test_api_search_is_what_kg_search_prints(built):
+    import kg
+
+    with kg.open(built, readonly=True) as graph:
+        hits = graph.search("上半年 出口", limit=3)
+    printed = run("search", built, "上半年", "出口", "--limit", "3", "--format", "json").output
+    assert [h.text for h in hits] == [row["sentence"] for row in json.loads(printed)]
+    assert 0 < len(hits) <= 3
+
+
+def test_api_trends_of_an_unknown_entity_is_e132(built):
+    import kg
+
+    from kg.errors import KGError
+
+    with kg.open(built, readonly=True) as graph, pytest.raises(KGError, match=r"\[E132\].*不存在的地方"):
+        graph.trends("不存在的地方")

@@ -26,6 +26,7 @@ from test_store import add, make_extraction
 
 from kg.graph.serve import _negotiate, GRAPH_TYPES, SOLUTION_TYPES
 from kg.graph.store import ONTOLOGY_GRAPH, GraphStore
+from kg.paths import ontology_dir
 
 ROOT = Path(__file__).resolve().parents[1]
 SELECT = "SELECT ?label WHERE { ?e a kg:City ; rdfs:label ?label } ORDER BY ?label"
@@ -39,7 +40,7 @@ def make_graph(folder: Path) -> Path:
     store = GraphStore(folder)
     add(store, make_extraction("a", [("中欧班列", "departsFrom", "义乌市"), ("义乌市", "locatedIn", "金华市")]))
     store.db.add(ox.Quad(ox.NamedNode("http://example.org/odd"), ox.NamedNode("http://example.org/says"), ODD))
-    store.load_ontology()
+    store.load_ontology(ontology_dir() / "kg.ttl")
     store.close()
     (folder / "explorer.html").write_text("<!doctype html><title>kg explorer</title>", encoding="utf-8")
     return folder

@@ -15,6 +15,7 @@ from kg.errors import KGError
 from kg.graph.store import GraphStore, NoGraph
 from kg.records import Article, Entity, Extraction, Mention, Provenance, Relation, Sentence
 from kg.vocab import KG
+from kg.paths import ontology_dir
 
 ENTITIES = {
     "义乌市": "City", "金华市": "City", "宁波舟山港": "Facility", "中欧班列": "Route", "马德里": "City",
@@ -195,7 +196,7 @@ def test_open_existing_opens_a_built_store(tmp_path):
 
 def test_ontology_graph_is_queried_but_not_exported(store, tmp_path):
     add(store, make_extraction("a", [("义乌市", "locatedIn", "金华市")]))
-    assert store.load_ontology() > 100
+    assert store.load_ontology(ontology_dir() / "kg.ttl") > 100
     ask = "ASK { ?e a/rdfs:subClassOf* kg:Place }"
     assert bool(store.query(ask, with_ontology=True))
     assert not bool(store.query(ask))

@@ -12,6 +12,7 @@ from kg.graph.rdf import entity_iri
 from kg.graph.store import GraphStore, to_ox
 from kg.graph.validate import validate_graph, validate_store
 from kg.vocab import KG
+from kg.paths import ontology_dir
 
 
 @pytest.fixture
@@ -24,7 +25,7 @@ def folder(tmp_path):
 
 def test_extracted_graph_conforms(folder):
     store = GraphStore(folder)
-    report = validate_store(store)
+    report = validate_store(store, ontology=ontology_dir())
     store.close()
     assert report.conforms, [str(v) for v in report.violations]
     assert report.triples > 20
@@ -50,7 +51,7 @@ def test_violations_name_the_node_path_and_problem(folder, extra, focus, path, w
     store.close()
     for t in extra:
         graph.add(t)
-    report = validate_graph(graph)
+    report = validate_graph(graph, ontology=ontology_dir())
     assert not report.conforms
     found = [v for v in report.errors if v.focus_label == focus and v.path == path]
     assert found, [str(v) for v in report.violations]

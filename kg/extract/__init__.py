@@ -8,6 +8,7 @@ from pathlib import Path
 from spacy.tokens import Doc
 
 from kg.extract.coref import Anaphora, resolve_anaphors
+from kg.extract.indicators import IndicatorRules
 from kg.extract.mentions import extract_mentions
 from kg.extract.numbers import FigureFinder
 from kg.extract.observations import extract_observations, service_words
@@ -16,7 +17,6 @@ from kg.extract.sentences import SentenceIndex
 from kg.extract.sources import cite_rows, gazetteer_rows
 from kg.nlp.entities import canonical_key
 from kg.nlp.gazetteer import Gazetteer
-from kg.paths import ontology_dir
 from kg.records import Article, Extraction
 
 
@@ -28,6 +28,7 @@ class Extractor:
     anaphora: Anaphora = Anaphora({})
     rows: dict = field(default_factory=dict)    # gazetteer name -> its row, cited by the facts taken from it
     services: re.Pattern | None = None          # service words after a place: the figure is the service's
+    indicators: IndicatorRules | None = None    # written indicator -> concept of the scheme; None: no concepts
 
     def __post_init__(self):
         # every name the gazetteer knows -> its entity, for rules that read names inside names
@@ -37,11 +38,13 @@ class Extractor:
                 self.names.setdefault(name, entity)
 
     @classmethod
-    def load(cls, gazetteer: Gazetteer, ontology: Path | None = None) -> "Extractor":
-        folder = Path(ontology) if ontology else ontology_dir()
+    def load(cls, gazetteer: Gazetteer, ontology: Path) -> "Extractor":
+        """The extractor of the rules, units, anaphora, gazetteer rows, figure words and indicator rules in the
+        ontology folder ``ontology``."""
+        folder = Path(ontology)
         return cls(gazetteer, load_rules(folder / "rules"), FigureFinder.load(folder / "units.yml"),
                    Anaphora.load(folder / "rules" / "anaphora.yml"), gazetteer_rows(folder / "gazetteer"),
-                   service_words(folder / "rules" / "figures.yml"))
+                   service_words(folder / "rules" / "figures.yml"), IndicatorRules.load(folder))
 
     def __call__(self, doc: Doc, article: Article) -> Extraction:
         sentences = SentenceIndex(article)
@@ -68,7 +71,11 @@ class Extractor:
                     result.entities[key] = self.gazetteer.entities[key]
         result.observations = list(extract_observations(article=article, sentences=sentences,
                                                         mentions=referring, figures=self.figures,
-                                                        services=self.services))
+                                                        services=self.services, indicators=self.indicators))
+        if self.indicators is not None:   # the concepts' labels go into the document's graph with the figures
+            result.concepts = {n: self.indicators.scheme[n] for n in
+                               sorted({o.indicator_concept for o in result.observations if o.indicator_concept})
+                               if n in self.indicators.scheme}
         return result
 
 

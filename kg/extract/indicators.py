@@ -5,14 +5,14 @@ Figures that measure the same thing are written many ways; a series needs them u
 Chinese noun phrase does; change words at the end are cut first, so a growth rate maps to the quantity it changes.
 A form no rule maps gets no concept (``kg indicators DIR --unmapped`` lists them).
 
-The scheme's labels travel with every observation that uses a concept (``concept_triples``), so a built graph can be
-queried by concept label without loading the scheme separately.
+The scheme's labels travel with every observation that uses a concept (``Extraction.concepts``,
+``concept_triples``), so a built graph can be queried by concept label without loading the scheme separately.
 """
 from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
@@ -43,10 +43,12 @@ class IndicatorRules:
     change_fallback: str
     change_verbs: re.Pattern
     comparisons: tuple[tuple[str, re.Pattern], ...]
+    scheme: dict = field(default_factory=dict)   # notation -> Concept, from indicators.ttl beside the rules
 
     @classmethod
-    def load(cls, path: Path | None = None) -> IndicatorRules:
-        path = path or _ontology() / "indicators.yml"
+    def load(cls, ontology: Path) -> IndicatorRules:
+        """The rules of ``ontology``/indicators.yml, with the concepts of ``ontology``/indicators.ttl."""
+        path = Path(ontology) / "indicators.yml"
         try:
             data = yaml.safe_load(path.read_text(encoding="utf-8"))
             rules, by_unit = [], {}
@@ -57,7 +59,8 @@ class IndicatorRules:
                     by_unit.setdefault(unit, name)
             return cls(tuple(rules), by_unit, frozenset(data["change_units"]), re.compile(data["change_words"]),
                        data["change_fallback"], re.compile(data["change_verbs"]),
-                       tuple((k, re.compile(v)) for k, v in data.get("comparison", {}).items()))
+                       tuple((k, re.compile(v)) for k, v in data.get("comparison", {}).items()),
+                       scheme(Path(ontology)))
         except (OSError, KeyError, TypeError, re.error, yaml.YAMLError) as error:
             raise KGError(f"[E130] {path}: cannot read the indicator rules: {error}") from error
 
@@ -99,38 +102,18 @@ class IndicatorRules:
                 return name
         return None
 
-
-def _ontology() -> Path:
-    from kg.paths import ontology_dir
-
-    return ontology_dir()
+    def facets(self, indicator: str, unit: str, clause: str) -> dict[str, str | None]:
+        """The fields an Observation gets from the rules: its concept, and what a change in ``clause`` compares with."""
+        return {"indicator_concept": self.concept(indicator, unit), "comparison": self.comparison(clause)}
 
 
-@functools.lru_cache(maxsize=1)
-def default_rules() -> IndicatorRules:
-    return IndicatorRules.load()
-
-
-def indicator_concept(indicator: str, unit: str) -> str | None:
-    return default_rules().concept(indicator, unit)
-
-
-def comparison_of(clause: str) -> str | None:
-    return default_rules().comparison(clause)
-
-
-def indicator_facets(indicator: str, unit: str, clause: str) -> dict[str, str | None]:
-    """The fields an Observation gets from the rules: its concept, and what a change in ``clause`` compares with."""
-    return {"indicator_concept": indicator_concept(indicator, unit), "comparison": comparison_of(clause)}
-
-
-@functools.lru_cache(maxsize=1)
-def scheme() -> dict[str, Concept]:
-    """The concepts of ``ontology/indicators.ttl``, by notation."""
+@functools.lru_cache(maxsize=4)
+def scheme(ontology: Path) -> dict[str, Concept]:
+    """The concepts of ``ontology``/indicators.ttl, by notation."""
     from rdflib import Graph
     from rdflib.namespace import SKOS
 
-    path = _ontology() / "indicators.ttl"
+    path = Path(ontology) / "indicators.ttl"
     try:
         graph = Graph().parse(path)
     except Exception as error:          # rdflib raises many kinds of parse errors

@@ -8,7 +8,6 @@ from pathlib import Path
 
 import yaml
 
-from kg.paths import ontology_dir
 
 QUALIFIERS = ("超过", "多达", "近", "约", "超", "逾", "不足", "突破")
 _MAGNITUDE = {"万": Decimal(10_000), "亿": Decimal(100_000_000), "千": Decimal(1_000), "百": Decimal(100)}
@@ -54,8 +53,9 @@ class FigureFinder:
         )
 
     @classmethod
-    def load(cls, path: Path | None = None) -> "FigureFinder":
-        data = yaml.safe_load((path or ontology_dir() / "units.yml").read_text(encoding="utf-8"))
+    def load(cls, path: Path) -> "FigureFinder":
+        """The units of ``path`` (ontology/units.yml)."""
+        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
         return cls({word: (code, Decimal(str(mult))) for word, (code, mult) in data["units"].items()})
 
     def find(self, text: str) -> list[Figure]:

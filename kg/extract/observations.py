@@ -21,7 +21,7 @@ from pathlib import Path
 
 import yaml
 
-from kg.extract.indicators import indicator_facets
+from kg.extract.indicators import IndicatorRules
 from kg.extract.mentions import most_named
 from kg.extract.numbers import Figure, FigureFinder
 from kg.extract.periods import PERIOD, find_period
@@ -48,9 +48,10 @@ _STRIP = " 　的了是为达到共约近超逾已和及与、等分别其中，
 
 def extract_observations(
     *, article: Article, sentences: SentenceIndex, mentions: list[Mention], figures: FigureFinder,
-    services: re.Pattern | None = None
+    services: re.Pattern | None = None, indicators: IndicatorRules | None = None
 ) -> Iterator[Observation]:
-    """``services`` (``service_words``) finds a service word written after a place (回程班列)."""
+    """``services`` (``service_words``) finds a service word written after a place (回程班列); ``indicators`` maps
+    each figure's written indicator to a concept (none without it)."""
     main = main_subject(mentions, article)
     route = most_named(mentions, lambda cls: cls == "Route") if services else None
     by_sentence: dict[int, list[Mention]] = {}
@@ -91,7 +92,8 @@ def extract_observations(
                 period=period.text if period else None,
                 period_start=period.start if period else None,
                 period_end=period.end if period else None,
-                **indicator_facets(indicator or fig.text, fig.unit, sentence.text[clause_start:fig.start]),
+                **(indicators.facets(indicator or fig.text, fig.unit, sentence.text[clause_start:fig.start])
+                   if indicators else {}),
                 provenance=Provenance(article.doc_id, sentence, rule=f"figure:{fig.unit}",
                                       confidence=0.7 if found else TOPICAL,
                                       reported_on=article.date),

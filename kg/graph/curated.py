@@ -75,8 +75,9 @@ def curated_doc_id(path: Path) -> str:
     return f"curated-{stem}-{digest}"
 
 
-def add_facts(store, path: Path, *, force: bool = False) -> CuratedReport:
-    """Read a Turtle or CSV file of facts into ``store`` as its own document; skip it when unchanged."""
+def add_facts(store, path: Path, *, ontology: Path, force: bool = False) -> CuratedReport:
+    """Read a Turtle or CSV file of facts into ``store`` as its own document; skip it when unchanged. A name in a CSV
+    row that the graph does not know is looked up in ``ontology``/gazetteer."""
     path = Path(path)
     try:
         raw = path.read_bytes()
@@ -93,7 +94,7 @@ def add_facts(store, path: Path, *, force: bool = False) -> CuratedReport:
         # the document's text is its triples as sorted N-Triples lines: each fact's sentence is its line
         text, facts = _rdf_facts(text, RDF_SUFFIXES[suffix], path)
     elif suffix in (".csv", ".tsv"):
-        facts = _csv_facts(text, "\t" if suffix == ".tsv" else ",", path, store, report)
+        facts = _csv_facts(text, "\t" if suffix == ".tsv" else ",", path, store, report, ontology)
     else:
         raise DataError(f"[E102] {path}: curated facts are a Turtle (.ttl, .nt) or CSV (.csv, .tsv) file")
     content_hash = hashlib.sha256(text.encode("utf-8")).hexdigest()
@@ -231,8 +232,8 @@ def _check_syntax(text: str, fmt: str, path: Path) -> None:
 
 # --- CSV ------------------------------------------------------------------------------------------------------------
 
-def _csv_facts(text: str, delimiter: str, path: Path, store, report) -> list[tuple]:
-    resolver = _Resolver(store, report)
+def _csv_facts(text: str, delimiter: str, path: Path, store, report, ontology: Path) -> list[tuple]:
+    resolver = _Resolver(store, report, ontology)
     rows = list(_rows(text, delimiter))
     if rows and {c.strip().lower() for c in rows[0][1][:3]} in HEADERS:
         rows = rows[1:]
@@ -312,8 +313,8 @@ def _literal(text: str) -> Literal:
 class _Resolver:
     """Labels to entity IRIs: the graph's labels and aliases, then the gazetteer, then a new entity."""
 
-    def __init__(self, store, report: CuratedReport):
-        self.store, self.report = store, report
+    def __init__(self, store, report: CuratedReport, ontology: Path):
+        self.store, self.report, self.ontology = store, report, Path(ontology)
         self.declared: dict[str, URIRef] = {}      # label -> class, from type rows
         self.new: dict[URIRef, tuple[str, URIRef | None, Entity | None]] = {}
         self._gazetteer = None
@@ -354,10 +355,9 @@ class _Resolver:
     def gazetteer(self) -> dict[str, Entity]:
         if self._gazetteer is None:
             from kg.names import read_folder
-            from kg.paths import ontology_dir
 
             self._gazetteer = {}
-            folder = ontology_dir() / "gazetteer"
+            folder = self.ontology / "gazetteer"
             if folder.is_dir():
                 for entity in read_folder(folder):
                     for name in (entity.label, *entity.aliases):

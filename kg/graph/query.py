@@ -39,16 +39,10 @@ class NamedQuery:
         return re.findall(r"[?$](\w+)", re.sub(r"\([^)]*\)", " ", self.params))
 
 
-def queries_dir() -> Path:
-    from kg.paths import ontology_dir
-
-    return ontology_dir() / "queries"
-
-
-def named_queries(folder: Path | None = None) -> dict[str, NamedQuery]:
-    """Every named query, by name (the ``# name:`` header, else the file's stem)."""
+def named_queries(ontology: Path) -> dict[str, NamedQuery]:
+    """Every named query of ``ontology``/queries, by name (the ``# name:`` header, else the file's stem)."""
     out = {}
-    for path in sorted(Path(folder or queries_dir()).glob("*.rq")):
+    for path in sorted((Path(ontology) / "queries").glob("*.rq")):
         text = path.read_text(encoding="utf-8")
         header: dict[str, list[str]] = {}
         key = None
@@ -67,8 +61,8 @@ def named_queries(folder: Path | None = None) -> dict[str, NamedQuery]:
     return out
 
 
-def get_named_query(name: str) -> NamedQuery:
-    queries = named_queries()
+def get_named_query(name: str, ontology: Path) -> NamedQuery:
+    queries = named_queries(ontology)
     if name not in queries:
         raise QueryError(f"[E141] no named query {name!r}; known: {', '.join(sorted(queries))} (kg query --list)")
     return queries[name]
@@ -325,7 +319,7 @@ class Value(str):
         return value
 
 
-def run_named(folder: Path, name: str, params: dict[str, str] | None = None, *, store=None,
+def run_named(folder: Path, name: str, params: dict[str, str] | None = None, *, ontology: Path, store=None,
               limit: int | None = None, offset: int = 0) -> tuple[list[str], list[list[str]], list[str]]:
     """Run the named query ``name`` with ``params`` (name -> value as typed): (header, rows, notes).
 
@@ -336,7 +330,7 @@ def run_named(folder: Path, name: str, params: dict[str, str] | None = None, *, 
     from kg.graph.store import GraphStore
 
     store = store or GraphStore.open_existing(folder)
-    query = get_named_query(name)
+    query = get_named_query(name, ontology)
     bindings, notes = bind_params(store, query, params or {})
     header, rows = run_query(folder, paged(query.text, limit, offset), bindings, store=store)
     return header, rows, notes

@@ -159,7 +159,7 @@ def relation_triples(rel: Relation) -> Iterator[Triple]:
     yield from _statement_evidence((entity_iri(rel.subject), KG[rel.prop], entity_iri(rel.object)), rel.provenance)
 
 
-def observation_triples(obs: Observation) -> Iterator[Triple]:
+def observation_triples(obs: Observation, concepts: dict | None = None) -> Iterator[Triple]:
     node = observation_iri(obs)
     yield node, RDF.type, KG.Observation
     if obs.subject:
@@ -178,19 +178,19 @@ def observation_triples(obs: Observation) -> Iterator[Triple]:
         yield node, KG.periodStart, Literal(obs.period_start, datatype=XSD.date)
     if obs.period_end:
         yield node, KG.periodEnd, Literal(obs.period_end, datatype=XSD.date)
-    yield from _facet_triples(node, obs)
+    yield from _facet_triples(node, obs, concepts or {})
     evidence = ID_NS[f"evidence/{_digest(node, obs.provenance.doc_id, obs.provenance.sentence.start, obs.text)}"]
     yield node, KG.evidence, evidence
     yield from evidence_triples(obs.provenance, None, evidence)
 
 
-def _facet_triples(node: URIRef, obs: Observation) -> Iterator[Triple]:
+def _facet_triples(node: URIRef, obs: Observation, concepts: dict) -> Iterator[Triple]:
     """The observation's indicator concept (described in the document's graph too) and what a change compares with."""
     from kg.extract.periods import baseline
 
     if obs.indicator_concept:
         yield node, KG.indicatorConcept, INDICATOR_NS[obs.indicator_concept]
-        yield from concept_triples(obs.indicator_concept)
+        yield from concept_triples(obs.indicator_concept, concepts.get(obs.indicator_concept))
     if obs.comparison:
         yield node, KG.comparison, KG[obs.comparison]
         start, end = baseline(obs.period_start, obs.period_end, obs.comparison)
@@ -200,14 +200,12 @@ def _facet_triples(node: URIRef, obs: Observation) -> Iterator[Triple]:
 
 
 @functools.lru_cache(maxsize=256)
-def concept_triples(notation: str) -> tuple[Triple, ...]:
-    """A concept of ontology/indicators.ttl as a graph that uses it describes it: type, scheme, notation, labels."""
-    from kg.extract.indicators import scheme
-
+def concept_triples(notation: str, concept=None) -> tuple[Triple, ...]:
+    """A concept of ontology/indicators.ttl as a graph that uses it describes it: type, scheme, notation, and the
+    labels and broader concept of ``concept`` (the scheme's entry the extraction carries, ``Extraction.concepts``)."""
     node = INDICATOR_NS[notation]
     out = [(node, RDF.type, SKOS.Concept), (node, SKOS.inScheme, URIRef(str(INDICATOR_NS))),
            (node, SKOS.notation, Literal(notation))]
-    concept = scheme().get(notation)
     if concept:
         out += [(node, SKOS.prefLabel, Literal(text, lang=lang or None)) for text, lang in concept.labels]
         if concept.broader:
@@ -242,4 +240,4 @@ def extraction_triples(ex: Extraction) -> Iterator[Triple]:
     for rel in ex.relations:
         yield from relation_triples(rel)
     for obs in ex.observations:
-        yield from observation_triples(obs)
+        yield from observation_triples(obs, ex.concepts)

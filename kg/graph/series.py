@@ -40,8 +40,10 @@ class Point:
 SeriesKey = tuple[str, str, str]             # (concept notation, unit code, comparison)
 
 
-def series(store, entity: str, indicator: str | None = None) -> tuple[str, dict[SeriesKey, list[Point]]]:
-    """The entity's IRI and its series (of one indicator, given its notation or label), by (concept, unit, comparison)."""
+def series(store, entity: str, indicator: str | None = None, *,
+           ontology: Path) -> tuple[str, dict[SeriesKey, list[Point]]]:
+    """The entity's IRI and its series (of one indicator, given its notation or label), by (concept, unit, comparison):
+    the named query ``series`` of ``ontology``/queries."""
     import pyoxigraph as ox
 
     from kg.graph.query import get_named_query, parse_value
@@ -53,7 +55,7 @@ def series(store, entity: str, indicator: str | None = None) -> tuple[str, dict[
     bindings = {"entity": term}
     if indicator:
         bindings["indicator"] = ox.Literal(indicator) if indicator.isascii() else ox.Literal(indicator, language="zh")
-    rows = store.query(get_named_query("series").text, bindings, with_ontology=True)
+    rows = store.query(get_named_query("series", ontology).text, bindings, with_ontology=True)
     out: dict[SeriesKey, list[Point]] = defaultdict(list)
     for row in rows:
         value = lambda name: "" if row[name] is None else row[name].value
@@ -65,20 +67,21 @@ def series(store, entity: str, indicator: str | None = None) -> tuple[str, dict[
     return term.value, dict(out)
 
 
-def concept_label(notation: str) -> str:
+def concept_label(notation: str, ontology: Path) -> str:
+    """The concept's labels in ``ontology``/indicators.ttl (zh / en), or its notation when the scheme lacks it."""
     from kg.extract.indicators import scheme
 
-    concept = scheme().get(notation)
+    concept = scheme(ontology).get(notation)
     labels = dict((lang, text) for text, lang in concept.labels) if concept else {}
     return " / ".join(x for x in (labels.get("zh"), labels.get("en")) if x) or notation
 
 
-def key_label(key: SeriesKey) -> str:
+def key_label(key: SeriesKey, ontology: Path) -> str:
     notation, unit, comparison = key
-    return f"{notation} ({concept_label(notation)}), {unit}" + (f", {comparison}" if comparison else "")
+    return f"{notation} ({concept_label(notation, ontology)}), {unit}" + (f", {comparison}" if comparison else "")
 
 
-def format_series(entity: str, groups: dict[SeriesKey, list[Point]]) -> str:
+def format_series(entity: str, groups: dict[SeriesKey, list[Point]], *, ontology: Path) -> str:
     """Each series as a table: period, value, unit, the figure as written, source title and date; ≠ marks conflicts."""
     from kg.graph.query import format_table
 
@@ -88,7 +91,7 @@ def format_series(entity: str, groups: dict[SeriesKey, list[Point]]) -> str:
         header = ["period", "dates", "value", "as written", "indicator as written", "source", "date", "conflict"]
         rows = [[p.period or "?", _dates(p), _number(p.value), p.value_text, p.written, p.title, p.date,
                  "≠" if p.conflict else ""] for p in points]
-        blocks.append(f"{_short(entity)} · {key_label(key)}\n{format_table(header, rows)}")
+        blocks.append(f"{_short(entity)} · {key_label(key, ontology)}\n{format_table(header, rows)}")
     return "\n\n".join(blocks)
 
 
@@ -112,7 +115,8 @@ def _number(value: Decimal) -> str:
     return format(value.normalize(), "f") if value == value.to_integral() else str(value)
 
 
-def plot(entity: str, groups: dict[SeriesKey, list[Point]], path: Path, *, minimum: int = 1) -> list[Path]:
+def plot(entity: str, groups: dict[SeriesKey, list[Point]], path: Path, *, ontology: Path,
+         minimum: int = 1) -> list[Path]:
     """Draw each series with ``minimum`` dated points or more, one panel each; write PNG and/or SVG by the suffix.
 
     ``chart.png`` or ``chart.svg`` writes that format; any other name writes both (``chart.png`` and ``chart.svg``).
@@ -144,7 +148,7 @@ def plot(entity: str, groups: dict[SeriesKey, list[Point]], path: Path, *, minim
         for ordered in _comparable(points):          # a line joins only periods of one length (months with months)
             ax.plot([dt.date.fromisoformat(e) for e, _ in ordered], [v / scale for _, v in ordered], color="#246",
                     linewidth=0.8, alpha=0.6)
-        ax.set_title(f"{_short(entity)} · {key_label(key)}", fontsize=9)
+        ax.set_title(f"{_short(entity)} · {key_label(key, ontology)}", fontsize=9)
         ax.set_ylabel(f"{word}{key[1]}", fontsize=8)
         ax.grid(alpha=0.3)
     fig.autofmt_xdate()
@@ -203,5 +207,6 @@ def unmapped(store) -> list[list[str]]:
             for r in store.query(UNMAPPED)]
 
 
-def concept_counts(store) -> list[list[str]]:
-    return [[r["notation"].value, concept_label(r["notation"].value), r["n"].value] for r in store.query(COUNTS)]
+def concept_counts(store, *, ontology: Path) -> list[list[str]]:
+    return [[r["notation"].value, concept_label(r["notation"].value, ontology), r["n"].value]
+            for r in store.query(COUNTS)]

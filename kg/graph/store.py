@@ -281,12 +281,8 @@ class GraphStore:
 
     # --- the ontology ----------------------------------------------------------------------------------------------
 
-    def load_ontology(self, path: Path | None = None) -> int:
-        """Put ``ontology/kg.ttl`` (or ``path``) into the ontology graph, replacing what was there."""
-        if path is None:
-            from kg.paths import ontology_dir
-
-            path = ontology_dir() / "kg.ttl"
+    def load_ontology(self, path: Path) -> int:
+        """Put the ontology file ``path`` (ontology/kg.ttl) into the ontology graph, replacing what was there."""
         if not Path(path).exists():
             return 0
         if self.db.contains_named_graph(ONTOLOGY_GRAPH):

@@ -91,12 +91,13 @@ def _v(term) -> str:
     return "" if term is None else term.value
 
 
-def _property_label(iri: str) -> str:
+def _property_label(iri: str, ontology: Path) -> str:
     local = iri[len(KG_NS):] if iri.startswith(KG_NS) else iri
-    return vocabulary_labels().get(local, {}).get("zh", local)
+    return vocabulary_labels(ontology).get(local, {}).get("zh", local)
 
 
-def write_graphml(store, path: Path) -> tuple[int, int]:
+def write_graphml(store, path: Path, *, ontology: Path) -> tuple[int, int]:
+    """The graph as one GraphML file; edges labelled by their property's @zh label in ``ontology``/kg.ttl."""
     import networkx as nx
 
     nodes, edges = nodes_and_edges(store)
@@ -106,7 +107,7 @@ def write_graphml(store, path: Path) -> tuple[int, int]:
                        documents=n.documents)
     for e in edges:
         local = e.property[len(KG_NS):] if e.property.startswith(KG_NS) else e.property
-        graph.add_edge(e.source, e.target, key=local, property=local, label=_property_label(e.property),
+        graph.add_edge(e.source, e.target, key=local, property=local, label=_property_label(e.property, ontology),
                        documents=e.documents, evidence=e.evidence)
     tmp = Path(str(path) + ".tmp")
     nx.write_graphml(graph, tmp, encoding="utf-8", prettyprint=True)
@@ -114,7 +115,8 @@ def write_graphml(store, path: Path) -> tuple[int, int]:
     return len(nodes), len(edges)
 
 
-def write_csv(store, folder: Path) -> tuple[int, int]:
+def write_csv(store, folder: Path, *, ontology: Path) -> tuple[int, int]:
+    """nodes.csv and edges.csv in ``folder``; edges labelled by their property's @zh label in ``ontology``/kg.ttl."""
     nodes, edges = nodes_and_edges(store)
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
@@ -123,7 +125,7 @@ def write_csv(store, folder: Path) -> tuple[int, int]:
            ([n.id, n.label, n.cls, n.aliases, n.wikidata, n.documents] for n in nodes))
     _write(folder / "edges.csv",
            ["Source", "Target", "Type", "Label", "property", "source_label", "target_label", "documents", "evidence"],
-           ([e.source, e.target, "Directed", _property_label(e.property),
+           ([e.source, e.target, "Directed", _property_label(e.property, ontology),
              e.property[len(KG_NS):] if e.property.startswith(KG_NS) else e.property,
              labels[e.source], labels[e.target], e.documents, e.evidence] for e in edges))
     return len(nodes), len(edges)

@@ -49,26 +49,15 @@ class ValidationReport:
         return f"not valid: {counts} in {self.triples} triples ({self.seconds:.1f} s)"
 
 
-def shapes_path() -> Path:
-    from kg.paths import ontology_dir
-
-    return ontology_dir() / "shapes.ttl"
-
-
-def ontology_path() -> Path:
-    from kg.paths import ontology_dir
-
-    return ontology_dir() / "kg.ttl"
-
-
-def validate_graph(data, *, shapes: Path | None = None, ontology: Path | None = None) -> ValidationReport:
-    """Validate an rdflib Graph against the shapes, with the ontology mixed in (subclasses, unit individuals)."""
+def validate_graph(data, *, ontology: Path) -> ValidationReport:
+    """Validate an rdflib Graph against ``ontology``/shapes.ttl, with ``ontology``/kg.ttl mixed in (subclasses, unit
+    individuals)."""
     import time
 
     import pyshacl
     from rdflib import Graph
 
-    shapes, ontology = Path(shapes or shapes_path()), Path(ontology or ontology_path())
+    shapes, ontology = Path(ontology) / "shapes.ttl", Path(ontology) / "kg.ttl"
     if not shapes.exists():
         raise DataError(f"[E090] no SHACL shapes at {shapes}: kg validate needs ontology/shapes.ttl")
     started = time.perf_counter()
@@ -82,9 +71,9 @@ def validate_graph(data, *, shapes: Path | None = None, ontology: Path | None = 
     return report
 
 
-def validate_store(store) -> ValidationReport:
-    """Validate the merged view of a ``GraphStore``."""
-    return validate_graph(store.rdflib_graph())
+def validate_store(store, *, ontology: Path) -> ValidationReport:
+    """Validate the merged view of a ``GraphStore`` against ``ontology``'s shapes."""
+    return validate_graph(store.rdflib_graph(), ontology=ontology)
 
 
 def _violations(results, data) -> list[Violation]:

@@ -24,7 +24,6 @@ from kg.nlp.gazetteer import Gazetteer
 from kg.nlp.patterns import ONE_PLACE, HeadPatterns, inside_title, token_bounds
 from kg.nlp.titles import BareTitles
 from kg.nlp.text import fold, is_han, text_of
-from kg.paths import ontology_dir
 from kg.vocab import coarse
 
 # Names shorter than this stay out of pkuseg's user dictionary: a short place alias forced into the segmenter glues
@@ -52,8 +51,9 @@ class EntityFinder:
         self.titles: BareTitles | None = None
         self._surfaces: dict[str, str] = {}
 
-    def initialize(self, get_examples=None, *, nlp=None, ontology: str | None = None):
-        folder = Path(ontology) if ontology else ontology_dir()
+    def initialize(self, get_examples=None, *, nlp=None, ontology: str | Path):
+        """Load the gazetteer and head patterns of the ontology folder ``ontology`` (``load_pipeline`` names it)."""
+        folder = Path(ontology)
         self.gazetteer = Gazetteer.load(folder / "gazetteer")
         self.patterns = HeadPatterns.load(folder / "patterns.yml")
         self.enumerations = Enumerations.load(folder / "patterns.yml")

@@ -21,10 +21,12 @@ from kg.records import Article
 def load_pipeline(ontology: Path | None = None, *, statistical: bool = True) -> Language:
     """The whole pipeline, ready to run. Loading costs ~5 s and ~830 MB (the pkuseg model): do it once per process.
 
-    ``statistical=False`` leaves out the MSRA-trained NER model (kg/models/msra_ner): rules and gazetteer only.
+    ``ontology`` is the ontology folder its gazetteer and patterns come from (default: ``kg.paths.ontology_dir``,
+    resolved here, an entry point). ``statistical=False`` leaves out the MSRA-trained NER model
+    (kg/models/msra_ner): rules and gazetteer only.
     """
     model = require_model()
-    folder = Path(ontology) if ontology else ontology_dir()
+    folder = ontology_dir(ontology)
     nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "pkuseg"}}})
     finder = nlp.add_pipe("kg_entities")
     finder.initialize(ontology=str(folder))

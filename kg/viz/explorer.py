@@ -78,8 +78,9 @@ class _Entity:
         return ranked[0]
 
 
-def explorer_data(store: GraphStore, *, cap: int = DEFAULT_CAP) -> dict:
-    """Everything the page shows, as compact JSON-ready lists. Entities come most connected first."""
+def explorer_data(store: GraphStore, *, ontology: Path, cap: int = DEFAULT_CAP) -> dict:
+    """Everything the page shows, as compact JSON-ready lists. Entities come most connected first; classes and
+    properties are named by their labels in ``ontology``/kg.ttl."""
     entities: dict[str, _Entity] = {}
     for row in _query(store, "entities"):
         iri, what, value = row["entity"].value, row["what"].value, row["value"]
@@ -180,7 +181,7 @@ def explorer_data(store: GraphStore, *, cap: int = DEFAULT_CAP) -> dict:
                          " / ".join(sorted(obs["text"])), "".join(sorted(obs["qualifier"])), obs["period"],
                          sentence_ids(obs["sentences"]), obs["concept"], obs["comparison"], obs["start"], obs["end"]])
 
-    vocab = vocabulary_labels()
+    vocab = vocabulary_labels(ontology)
     present = {n["c"] for n in nodes}
     classes = {cls: {"zh": vocab.get(cls, {}).get("zh", cls), "colour": COLOURS.get(cls, "#999999"),
                      "shape": SHAPES.get(COARSE.get(cls, cls), "dot")}
@@ -246,10 +247,11 @@ def explorer_html(data: dict, *, title: str = "kg explorer") -> str:
     return "".join(out)
 
 
-def write_explorer(store: GraphStore, path: Path, *, title: str = "kg explorer", cap: int = DEFAULT_CAP) -> Path:
+def write_explorer(store: GraphStore, path: Path, *, ontology: Path, title: str = "kg explorer",
+                   cap: int = DEFAULT_CAP) -> Path:
     """Write the explorer page for the graph in ``store`` to ``path`` (atomically) and return the path."""
     path = Path(path)
-    text = explorer_html(explorer_data(store, cap=cap), title=title)
+    text = explorer_html(explorer_data(store, ontology=ontology, cap=cap), title=title)
     tmp = Path(str(path) + ".tmp")
     tmp.write_text(text, encoding="utf-8")
     os.replace(tmp, path)
