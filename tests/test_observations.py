@@ -8,7 +8,7 @@ import pytest
 
 from kg.extract.coref import Anaphora, resolve_anaphors
 from kg.extract.numbers import FigureFinder
-from kg.extract.observations import extract_observations, service_words
+from kg.extract.observations import extract_observations, route_sets, service_words
 from kg.extract.periods import find_period
 from kg.extract.sentences import SentenceIndex
 from kg.graph.rdf import entity_iri, observation_iri, observation_triples
@@ -19,6 +19,7 @@ from kg.vocab import KG
 
 FIGURES = FigureFinder.load()
 SERVICES = service_words(ontology_dir() / "rules" / "figures.yml")
+ROUTE_SETS = route_sets(ontology_dir() / "rules" / "figures.yml")
 ANAPHORA = Anaphora.load(ontology_dir() / "rules" / "anaphora.yml")
 MARK = re.compile(r"\[([^|\]]+)\|(\w+)\]")
 
@@ -69,7 +70,7 @@ def article_of(text: str, date: str | None = "2024-07-15"):
     mentions += resolve_anaphors(article, mentions, index.at, anaphora=ANAPHORA)    # as the Extractor does
     mentions.sort(key=lambda m: m.start)
     return list(extract_observations(article=article, sentences=index, mentions=mentions, figures=FIGURES,
-                                     services=SERVICES))
+                                     services=SERVICES, route_sets=ROUTE_SETS))
 
 
 @pytest.mark.parametrize("text,figure,subject,indicator", [
@@ -109,6 +110,16 @@ def article_of(text: str, date: str | None = "2024-07-15"):
     ("[金华|City]回程班列开行96列。", "96列", "金华", "回程班列开行"),
     # nothing in the sentence: the sentence before, then the article's main place
     ("[丽水|City]的生态产品走俏。今年卖出3000吨。", "3000吨", "丽水", "卖出"),
+    # routes named only as a set (scope words or a hub's name, then 航线) are the hub's: no route takes the figure
+    ("[宁波舟山港|Facility]优化航线结构，[全港航线|Route]总数达到180条。", "180条", "宁波舟山港", "全港航线总数"),
+    ("[北仑港区|Facility]吞吐量增长。[北仑港区航线|Route]已有65条。", "65条", "北仑港区", "航线已有"),
+    ("[宁波—洛杉矶航线|Route]每周运货2万票。", "2万票", "宁波—洛杉矶航线", "每周运货"),
+    # a dateline place and the writers in brackets report the article; a person who speaks reports the figure
+    ("[温岭|City]外贸回暖。中新网[台州|City]3月5日电（[王芳|Person]）今年一季度出口120亿元。", "120亿元", "温岭", "出口"),
+    ("[嘉善|City]外贸回暖。[李明|Person]介绍，今年出口增长12%。", "12%", "嘉善", "出口增长"),
+    # what is used (采用/运用 X) is no subject: the one that uses it is (该关 refers back to the customs)
+    ("[舟山海关|GovernmentBody]推进改革。该关采用[“两段准入”|Policy]模式监管进口铁矿石120船次。", "120船次", "舟山海关",
+     "模式监管进口铁矿石"),
 ])
 def test_observation(text, figure, subject, indicator):
     (obs,) = [o for o in article_of(text) if o.text == figure]

@@ -33,12 +33,17 @@ _CLAUSE_END = re.compile(r"[，,；;：:。！？!?\n（(）)“”\"「」]")
 _SUBJECT_CLASSES = {"Place", "Zone", "Facility", "Route", "Platform", "Organization", "Person", "Brand", "Policy",
                     "Event"}
 _NOT_SUBJECTS = {"Country", "Region", "Industry"}
-_GOVERNED = re.compile(r"[对与较比向占往至]|低于|高于|超过|相比|通过|依托|利用|借助|凭借|作为")
+_GOVERNED = re.compile(r"[对与较比向占往至]|低于|高于|超过|相比|通过|依托|利用|借助|凭借|作为|采用|运用|推行|"
+                       r"(?<![数证依根占])据")     # 据X介绍: X is the source; 数据 is no 据
 _CHANGE = re.compile(r"^(同比|环比|比上年|较上年|较去年同期|比去年同期|分别|年均)?(增长|下降|增加|减少|提升|提高|回落|增速|"
                      r"上升|下滑|降低|增幅|降幅|分别增长|分别下降)")
 # an organisation that reports the figure is its source, not its subject (义乌海关发布消息称, 中新网 义乌7月22日电)
 _SOURCE = re.compile(r"\s*(?:\S{0,6}\d{1,2}月\d{1,2}日)?\s*(?:发布|公布|消息|数据|电|讯|记者|报道|介绍|表示|称|说|了解|统计|显示|"
                      r"相关负责人|负责人|指出|透露|获悉)")
+# a person who speaks reports the figure (王经理介绍), and a place before a date and 电 is the dateline (青岛5月2日电)
+_SPEAKS = re.compile(r"\s*(?:介绍|表示|说|称|指出|透露|坦言|告诉)")
+_DATELINE = re.compile(r"\s*\d{1,2}月\d{1,2}日电")
+_BYLINE = re.compile(r"[（(](?:[^（()）]*[\s、])?$")     # (记者 张三 李四): the writers, inside the brackets
 TOPIC = 0
 TOPICAL = 0.5      # the confidence of a figure whose subject is only the article's main place
 _PARTNER = re.compile(r"(?:对|向|与|同)[“”\"「」]*$")
@@ -48,10 +53,13 @@ _STRIP = " 　的了是为达到共约近超逾已和及与、等分别其中，
 
 def extract_observations(
     *, article: Article, sentences: SentenceIndex, mentions: list[Mention], figures: FigureFinder,
-    services: re.Pattern | None = None
+    services: re.Pattern | None = None, route_sets: re.Pattern | None = None
 ) -> Iterator[Observation]:
-    """``services`` (``service_words``) finds a service word written after a place (回程班列)."""
+    """``services`` (``service_words``) finds a service word written after a place (回程班列); ``route_sets``
+    (``route_sets``) a Route name that only says whose routes they are (全港航线, 盐田港区航线)."""
     main = main_subject(mentions, article)
+    if route_sets is not None:
+        mentions = list(_without_route_sets(mentions, route_sets))
     route = most_named(mentions, lambda cls: cls == "Route") if services else None
     by_sentence: dict[int, list[Mention]] = {}
     for m in mentions:
@@ -114,6 +122,38 @@ def service_words(path: Path) -> re.Pattern | None:
     return re.compile(f"{words}|(?:{alt('service_origins')})" if data.get("service_origins") else words)
 
 
+def route_sets(path: Path) -> re.Pattern | None:
+    """A Route name made of a hub's name or scope words then a route head (``route_heads``, ``route_scopes`` in
+    ``path``); the hub is the group ``hub``. None without the file or heads in it."""
+    data = (yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else None) or {}
+    if not data.get("route_heads"):
+        return None
+    alt = lambda key: "|".join(map(re.escape, sorted(data.get(key) or (), key=len, reverse=True)))   # noqa: E731
+    return re.compile(f"(?P<hub>.*?)(?:{alt('route_scopes') or '(?!)'})*(?:{alt('route_heads')})")
+
+
+def _without_route_sets(mentions: list[Mention], pattern: re.Pattern) -> Iterator[Mention]:
+    """Each mention, but a Route named as a set of routes (全港航线) is dropped, or stands for its hub where the hub
+    is a place or facility the article names (盐田港区航线 -> 盐田港区). A route between two ends (宁波—纽约航线) or
+    in quotes is a named route and stays."""
+    hubs = {m.text: m.entity for m in mentions if coarse(m.entity.cls) in ("Place", "Facility", "Zone")
+            and m.entity.cls not in _NOT_SUBJECTS}
+    for m in mentions:
+        found = pattern.fullmatch(m.text) if coarse(m.entity.cls) == "Route" else None
+        if found is None or _ROUTE_ENDS.search(m.text):
+            yield m
+        elif found.group("hub") in hubs:
+            hub = found.group("hub")
+            yield Mention(hubs[hub], m.start, m.start + len(hub), hub, m.provenance)
+        elif not found.group("hub"):
+            continue
+        else:
+            yield m
+
+
+_ROUTE_ENDS = re.compile(r"[—\-－~至到“”\"「」]")
+
+
 def _runs_service(here: list[Mention], sentence: Sentence, clause_start: int, figure_start: int, subject: str | None,
                   services: re.Pattern) -> bool:
     """The subject is a place named in the clause right before a service word (义乌回程班列127列)."""
@@ -141,7 +181,14 @@ def _eligible(m: Mention, sentence: Sentence, here: list[Mention]) -> bool:
     local = _list_start(m, here) - sentence.start
     window = sentence.text[max(0, _clause_start(sentence.text, local)):local][-6:]
     after = sentence.text[m.end - sentence.start:m.end - sentence.start + 8]
-    return not _GOVERNED.search(window) and not (coarse(m.entity.cls) == "Organization" and _SOURCE.match(after))
+    byline = coarse(m.entity.cls) == "Person" and _BYLINE.search(sentence.text[:m.start - sentence.start])
+    return not _GOVERNED.search(window) and not _reports(coarse(m.entity.cls), after) and not byline
+
+
+def _reports(cls: str, after: str) -> bool:
+    """Does the name, by what follows it, report the figure rather than own it?"""
+    return bool((cls == "Organization" and _SOURCE.match(after)) or (cls == "Person" and _SPEAKS.match(after))
+                or (cls == "Place" and _DATELINE.match(after)))
 
 
 
