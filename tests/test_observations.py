@@ -117,6 +117,8 @@ def article_of(text: str, date: str | None = "2024-07-15"):
     # a dateline place and the writers in brackets report the article; a person who speaks reports the figure
     ("[温岭|City]外贸回暖。中新网[台州|City]3月5日电（[王芳|Person]）今年一季度出口120亿元。", "120亿元", "温岭", "出口"),
     ("[嘉善|City]外贸回暖。[李明|Person]介绍，今年出口增长12%。", "12%", "嘉善", "出口增长"),
+    # a policy written right after a place says how the place trades: the figure is the place's
+    ("[温州|City][市场采购贸易|Policy]出口额达到80亿元。", "80亿元", "温州", "市场采购贸易出口额"),
     # what is used (采用/运用 X) is no subject: the one that uses it is (该关 refers back to the customs)
     ("[舟山海关|GovernmentBody]推进改革。该关采用[“两段准入”|Policy]模式监管进口铁矿石120船次。", "120船次", "舟山海关",
      "模式监管进口铁矿石"),
@@ -159,6 +161,9 @@ def test_relative_period_uses_the_article_date():
     ("[恒达公司|Company]在[越南|Country]建厂。[金华|City]方面介绍，该公司去年销售额3亿元。", "恒达公司"),
     ("[舟山|City]的[甬舟园区|Zone]去年开工。如今，园区已入驻企业46家。", "甬舟园区"),
     ("[浙江|Province]新闻。[丽水|City]也不例外，我省今年新增外贸主体3000家。", "浙江"),
+    # a bare head still starts its clause after a time phrase (2023年企业…, 目前企业…)
+    ("[瑞安|City]的[华丰电器有限公司|Company]董事长说：2023年企业实现销售额3亿元。", "华丰电器有限公司"),
+    ("[瑞安|City]的[华丰电器有限公司|Company]发展很快，目前企业拥有员工800名。", "华丰电器有限公司"),
 ])
 def test_pronoun_subject(text, subject):
     assert article_of(text)[0].subject == subject

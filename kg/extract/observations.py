@@ -228,13 +228,23 @@ def _subject(here: list[Mention], sentence: Sentence, clause_start: int, figure_
         last = in_clause[-1]
         # a place written right after a service names the service's part there (中欧班列义乌平台共开行1060列)
         route = next((m for m in before if m.end == last.start and coarse(m.entity.cls) == "Route"), None)
-        return (route if route is not None and coarse(last.entity.cls) == "Place" else last).entity.key
+        if route is not None and coarse(last.entity.cls) == "Place":
+            return route.entity.key
+        # a policy written right after a place says how the place trades (义乌市场采购贸易出口额): the place's figure
+        place = next((m for m in in_clause if coarse(m.entity.cls) == "Place" and _joined(sentence, m, last)), None)
+        return (place if place is not None and coarse(last.entity.cls) == "Policy" else last).entity.key
     if previous:
         return previous
     heads = [m for i, m in enumerate(before) if i + 1 == len(before) or before[i + 1].start != m.end]
     # a policy named in an earlier clause is how something was done, not what the figure measures (推进X改革，…26条)
     heads = [m for m in heads if coarse(m.entity.cls) != "Policy"] or heads
     return heads[TOPIC].entity.key if heads else None
+
+
+def _joined(sentence: Sentence, first: Mention, then: Mention) -> bool:
+    """Is ``then`` written right after ``first`` (a line break or 的 between them at most)?"""
+    gap = sentence.text[first.end - sentence.start:then.start - sentence.start]
+    return first.end <= then.start and gap.strip() in ("", "的")
 
 
 def _indicator(text: str, subject_mentions: list[Mention]) -> str:
