@@ -105,6 +105,8 @@ def article_of(text: str, date: str | None = "2024-07-15"):
     ("[中欧班列|Route]运量大增。[义乌|City]始发开通了9条线路，实现每周3列的常态化运行。", "3列", "中欧班列", "实现每周"),
     # a place written right after a service names the service's part there
     ("今年，[中欧班列|Route][义乌|City]平台共开行1060列。", "1060列", "中欧班列", "义乌平台共开行"),
+    # a count of trains in a clause without a subject is the service's the sentence names, not the place before it
+    ("[金华|City]等地将深入合作，努力实现[浙江中欧班列|Route]“全年开行1500列”的目标。", "1500列", "浙江中欧班列", "开行"),
     # a place that runs the service, or an article that names no service, keeps the figure
     ("[中欧班列|Route]运量大增。[金华|City]开通国际航线12条。", "12条", "金华", "开通国际航线"),
     ("[金华|City]回程班列开行96列。", "96列", "金华", "回程班列开行"),
