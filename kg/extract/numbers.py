@@ -40,10 +40,10 @@ _NUMERAL = "[一二两三四五六七八九十]"
 
 class FigureFinder:
     def __init__(self, units: dict[str, tuple[str, Decimal]], context: dict[str, dict[str, list[str]]] | None = None,
-                 look_before: frozenset[str] = frozenset()):
+                 look_before: dict[str, bool | str] | None = None):
         self.units = units
         self.context = {word: _cues(codes) for word, codes in (context or {}).items()}
-        self.look_before = look_before
+        self.look_before = look_before or {}   # unit word -> True (its sentence) or "clause"
         words = sorted(units, key=len, reverse=True)
         unit = "|".join(re.escape(w) for w in words)
         self._pattern = re.compile(
@@ -66,7 +66,7 @@ class FigureFinder:
         context = data.get("context") or {}
         return cls({word: (code, Decimal(str(mult))) for word, (code, mult) in data["units"].items()},
                    {word: spec["codes"] for word, spec in context.items()},
-                   frozenset(word for word, spec in context.items() if spec.get("before")))
+                   {word: spec["before"] for word, spec in context.items() if spec.get("before")})
 
     def find(self, text: str) -> list[Figure]:
         """Every figure in ``text``, computed exactly: a 25-digit sum of 亿元 is read, never rounded or a crash."""
@@ -130,7 +130,10 @@ class FigureFinder:
         if found:
             return min(found)[1]
         if word in self.look_before:
-            found = [(at, c) for c, pattern in cues for at in [_last(pattern, text[:start])] if at is not None]
+            lead = text[:start]
+            if self.look_before[word] == "clause":
+                lead = lead[max((lead.rfind(mark) for mark in _CLAUSE_MARKS), default=-1) + 1:]
+            found = [(at, c) for c, pattern in cues for at in [_last(pattern, lead)] if at is not None]
             if found:
                 return max(found)[1]
         return code
@@ -140,8 +143,12 @@ _ROUND = "上近过逾"       # 上千种, 近万元, 过万人: a bare magnitud
 _NOUN_AFTER = re.compile(r"[^，,；;：:。！？!?、（()）“”\"\d]{0,8}")
 
 
+_CLAUSE_MARKS = "，,；;：:。！？!?"
+
+
 def _cues(codes: dict[str, list[str]]) -> list[tuple[str, re.Pattern]]:
-    return [(code, re.compile("|".join(map(re.escape, sorted(words, key=len, reverse=True)))))
+    """A pattern per code; a cue followed by 级 (国家级) qualifies a noun and is no cue."""
+    return [(code, re.compile("(?:" + "|".join(map(re.escape, sorted(words, key=len, reverse=True))) + ")(?!级)"))
             for code, words in codes.items()]
 
 
