@@ -119,6 +119,9 @@ def article_of(text: str, date: str | None = "2024-07-15"):
     # a dateline place and the writers in brackets report the article; a person who speaks reports the figure
     ("[温岭|City]外贸回暖。中新网[台州|City]3月5日电（[王芳|Person]）今年一季度出口120亿元。", "120亿元", "温岭", "出口"),
     ("[嘉善|City]外贸回暖。[李明|Person]介绍，今年出口增长12%。", "12%", "嘉善", "出口增长"),
+    # 其中 opens a part of what was named last before it; 【…】 names the source
+    ("[李明|Person]宣布实施[出口退税|Policy]新政，其中对机电产品退税约13%。", "约13%", "出口退税", "对机电产品退税"),
+    ("【[宁波日报|Organization]】[舟山港|Facility]开港十周年", "十周年", "舟山港", "开港"),
     # a policy written right after a place says how the place trades: the figure is the place's
     ("[温州|City][市场采购贸易|Policy]出口额达到80亿元。", "80亿元", "温州", "市场采购贸易出口额"),
     # what is used (采用/运用 X) is no subject: the one that uses it is (该关 refers back to the customs)

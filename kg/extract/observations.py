@@ -29,7 +29,7 @@ from kg.extract.sentences import SentenceIndex
 from kg.records import Article, Mention, Observation, Provenance, Sentence
 from kg.vocab import coarse
 
-_CLAUSE_END = re.compile(r"[，,；;：:。！？!?\n（(）)“”\"「」]")
+_CLAUSE_END = re.compile(r"[，,；;：:。！？!?\n（(）)“”\"「」【】]")
 _SUBJECT_CLASSES = {"Place", "Zone", "Facility", "Route", "Platform", "Organization", "Person", "Brand", "Policy",
                     "Event"}
 _NOT_SUBJECTS = {"Country", "Region", "Industry"}
@@ -43,6 +43,7 @@ _SOURCE = re.compile(r"\s*(?:\S{0,6}\d{1,2}月\d{1,2}日)?\s*(?:发布|公布|�
 # a person who speaks reports the figure (王经理介绍), and a place before a date and 电 is the dateline (青岛5月2日电)
 _SPEAKS = re.compile(r"\s*(?:介绍|表示|说|称|指出|透露|坦言|告诉)")
 _DATELINE = re.compile(r"\s*\d{1,2}月\d{1,2}日电")
+_PART = re.compile(r"\s*其中")
 _BYLINE = re.compile(r"[（(](?:[^（()）]*[\s、])?$")     # (记者 张三 李四): the writers, inside the brackets
 TOPIC = 0
 TOPICAL = 0.5      # the confidence of a figure whose subject is only the article's main place
@@ -197,6 +198,7 @@ def _eligible(m: Mention, sentence: Sentence, here: list[Mention]) -> bool:
     window = sentence.text[max(0, _clause_start(sentence.text, local)):local][-6:]
     after = sentence.text[m.end - sentence.start:m.end - sentence.start + 8]
     byline = coarse(m.entity.cls) == "Person" and _BYLINE.search(sentence.text[:m.start - sentence.start])
+    byline = byline or sentence.text[:m.start - sentence.start].endswith("【")    # 【浙江日报】: the source
     return not _GOVERNED.search(window) and not _reports(coarse(m.entity.cls), after) and not byline
 
 
@@ -250,6 +252,8 @@ def _subject(here: list[Mention], sentence: Sentence, clause_start: int, figure_
         return (place if place is not None and coarse(last.entity.cls) == "Policy" else last).entity.key
     if previous:
         return previous
+    if before and _PART.match(sentence.text, clause_start):
+        return before[-1].entity.key       # 其中 opens a part of what was named last (关税…，其中对华征收34%)
     heads = [m for i, m in enumerate(before) if i + 1 == len(before) or before[i + 1].start != m.end]
     # a policy named in an earlier clause is how something was done, not what the figure measures (推进X改革，…26条)
     heads = [m for m in heads if coarse(m.entity.cls) != "Policy"] or heads
