@@ -8,7 +8,7 @@ import pytest
 
 from kg.extract.coref import Anaphora, resolve_anaphors
 from kg.extract.numbers import FigureFinder
-from kg.extract.observations import extract_observations, route_sets, service_words
+from kg.extract.observations import actor_verbs, extract_observations, route_sets, service_words
 from kg.extract.periods import find_period
 from kg.extract.sentences import SentenceIndex
 from kg.graph.rdf import entity_iri, observation_iri, observation_triples
@@ -20,6 +20,7 @@ from kg.vocab import KG
 FIGURES = FigureFinder.load()
 SERVICES = service_words(ontology_dir() / "rules" / "figures.yml")
 ROUTE_SETS = route_sets(ontology_dir() / "rules" / "figures.yml")
+ACTORS = actor_verbs(ontology_dir() / "rules" / "figures.yml")
 ANAPHORA = Anaphora.load(ontology_dir() / "rules" / "anaphora.yml")
 MARK = re.compile(r"\[([^|\]]+)\|(\w+)\]")
 
@@ -70,7 +71,7 @@ def article_of(text: str, date: str | None = "2024-07-15"):
     mentions += resolve_anaphors(article, mentions, index.at, anaphora=ANAPHORA)    # as the Extractor does
     mentions.sort(key=lambda m: m.start)
     return list(extract_observations(article=article, sentences=index, mentions=mentions, figures=FIGURES,
-                                     services=SERVICES, route_sets=ROUTE_SETS))
+                                     services=SERVICES, route_sets=ROUTE_SETS, actors=ACTORS))
 
 
 @pytest.mark.parametrize("text,figure,subject,indicator", [
@@ -124,6 +125,9 @@ def article_of(text: str, date: str | None = "2024-07-15"):
     ("【[宁波日报|Organization]】[舟山港|Facility]开港十周年", "十周年", "舟山港", "开港"),
     # a policy written right after a place says how the place trades: the figure is the place's
     ("[温州|City][市场采购贸易|Policy]出口额达到80亿元。", "80亿元", "温州", "市场采购贸易出口额"),
+    # the name before an action verb does it: the one after is acted on
+    ("[宁波海关|GovernmentBody]今年监管[甬新欧|Route]集装箱3.2万标箱。", "3.2万标箱", "宁波海关", "监管甬新欧集装箱"),
+    ("[义乌|City]吸引[阿里巴巴|Company]等企业投资120亿元。", "120亿元", "义乌", "吸引阿里巴巴等企业投资"),
     # what is used (采用/运用 X) is no subject: the one that uses it is (该关 refers back to the customs)
     ("[舟山海关|GovernmentBody]推进改革。该关采用[“两段准入”|Policy]模式监管进口铁矿石120船次。", "120船次", "舟山海关",
      "模式监管进口铁矿石"),

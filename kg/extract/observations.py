@@ -54,10 +54,11 @@ _STRIP = " 　的了是为达到共约近超逾已和及与、等分别其中，
 
 def extract_observations(
     *, article: Article, sentences: SentenceIndex, mentions: list[Mention], figures: FigureFinder,
-    services: re.Pattern | None = None, route_sets: re.Pattern | None = None
+    services: re.Pattern | None = None, route_sets: re.Pattern | None = None, actors: re.Pattern | None = None
 ) -> Iterator[Observation]:
     """``services`` (``service_words``) finds a service word written after a place (回程班列); ``route_sets``
-    (``route_sets``) a Route name that only says whose routes they are (全港航线, 盐田港区航线)."""
+    (``route_sets``) a Route name that only says whose routes they are (全港航线, 盐田港区航线); ``actors``
+    (``actor_verbs``) a verb whose doer is the subject, not the name after it (监管)."""
     main = main_subject(mentions, article)
     if route_sets is not None:
         mentions = list(_without_route_sets(mentions, route_sets))
@@ -77,7 +78,7 @@ def extract_observations(
         starts: list[int] = []
         for fig in figures.find(sentence.text):
             clause_start = _clause_start(sentence.text, fig.start)
-            found = _subject(here, sentence, clause_start, fig.start, before) or carried
+            found = _subject(here, sentence, clause_start, fig.start, before, actors) or carried
             if fig.unit in _SERVICE_UNITS:
                 found = _service_owner(here, sentence, clause_start, fig.start) or found
             if route is not None and _runs_service(here, sentence, clause_start, fig.start, found, services):
@@ -123,6 +124,14 @@ def service_words(path: Path) -> re.Pattern | None:
     words = f"(?:{alt('service_modifiers')})*(?:{alt('services')})" if data.get("service_modifiers") else \
         f"(?:{alt('services')})"
     return re.compile(f"{words}|(?:{alt('service_origins')})" if data.get("service_origins") else words)
+
+
+def actor_verbs(path: Path) -> re.Pattern | None:
+    """The verbs (``actor_verbs`` in ``path``) after which a name is acted on, the doer before them being the
+    subject (义乌海关监管中欧班列集装箱5万标箱); None without the file or the key."""
+    data = (yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else None) or {}
+    words = sorted(data.get("actor_verbs") or (), key=len, reverse=True)
+    return re.compile("|".join(map(re.escape, words))) if words else None
 
 
 def route_sets(path: Path) -> re.Pattern | None:
@@ -238,11 +247,16 @@ def _list_start(m: Mention, here: list[Mention]) -> int:
 
 
 def _subject(here: list[Mention], sentence: Sentence, clause_start: int, figure_start: int,
-             previous: str | None) -> str | None:
+             previous: str | None, actors: re.Pattern | None = None) -> str | None:
     before = [m for m in here if m.start - sentence.start < figure_start and _eligible(m, sentence, here)]
     in_clause = [m for m in before if m.start - sentence.start >= clause_start]
     if in_clause:
         last = in_clause[-1]
+        # the name before an action verb does it; the name after the verb is what it acts on (义乌海关监管中欧班列集装箱)
+        actor = next((m for m in in_clause if actors is not None and m.end <= last.start and actors.search(
+            sentence.text[m.end - sentence.start:last.start - sentence.start])), None)
+        if actor is not None:
+            return actor.entity.key
         # a place written right after a service names the service's part there (中欧班列义乌平台共开行1060列)
         route = next((m for m in before if m.end == last.start and coarse(m.entity.cls) == "Route"), None)
         if route is not None and coarse(last.entity.cls) == "Place":
