@@ -9,8 +9,13 @@
   fallback, flagged with a lower confidence). A place written right before a service word (义乌回程班列127列) gives
   the figure to the service the article names most (``ontology/rules/figures.yml``).
   Industries, countries and regions are not subjects (体育用品出口, 对东盟出口: they qualify the indicator), nor are
-  mentions governed by a preposition (对/与/较/比/向/占/通过/依托/作为 …: 较排名第二的嘉兴高出); a policy named in an earlier
-  clause gives way to any other name there.
+  mentions governed by a preposition (对/与/较/比/向/占/通过/依托/作为 …: 较排名第二的嘉兴高出) or a verb of use (采用/运用 X),
+  nor names that report the figure (据X, X介绍, a dateline place 青岛8月24日电, the writers in brackets, 【浙江日报】); a
+  policy named in an earlier clause gives way to any other name there.
+  The structure of the clause decides between several names: the doer before an action verb (义乌海关监管中欧班列集装箱:
+  ``actor_verbs``), a place before the policy it trades under (义乌市场采购贸易出口额), the whole before 其中; a count
+  of trains with no name in its clause is the service's the sentence names. A Route named only as a set of routes
+  (全港航线, 盐田港区航线: ``route_heads``, ``route_scopes``) is no subject; its hub is.
 """
 from __future__ import annotations
 
