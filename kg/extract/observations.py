@@ -19,6 +19,7 @@
 """
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
 from collections.abc import Iterator
@@ -122,30 +123,39 @@ def service_words(path: Path) -> re.Pattern | None:
     """What may follow a place that only says where a service runs from (``services``, ``service_modifiers`` and
     ``service_origins`` in ``path``): modifiers then the service word, or an origin word; None without the file or a
     service in it."""
-    data = (yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else None) or {}
+    data = _figure_data(path)
     if not data.get("services"):
         return None
-    alt = lambda key: "|".join(map(re.escape, sorted(data.get(key) or (), key=len, reverse=True)))   # noqa: E731
+    alt = functools.partial(_alternatives, data)
     words = f"(?:{alt('service_modifiers')})*(?:{alt('services')})" if data.get("service_modifiers") else \
         f"(?:{alt('services')})"
     return re.compile(f"{words}|(?:{alt('service_origins')})" if data.get("service_origins") else words)
 
 
+def _alternatives(data: dict, key: str) -> str:
+    """The words listed under ``key``, longest first, as one regular-expression alternation."""
+    return "|".join(map(re.escape, sorted(data.get(key) or (), key=len, reverse=True)))
+
+
+def _figure_data(path: Path) -> dict:
+    """``ontology/rules/figures.yml`` as a mapping ({} without the file)."""
+    return (yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else None) or {}
+
+
 def actor_verbs(path: Path) -> re.Pattern | None:
     """The verbs (``actor_verbs`` in ``path``) after which a name is acted on, the doer before them being the
     subject (义乌海关监管中欧班列集装箱5万标箱); None without the file or the key."""
-    data = (yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else None) or {}
-    words = sorted(data.get("actor_verbs") or (), key=len, reverse=True)
-    return re.compile("|".join(map(re.escape, words))) if words else None
+    data = _figure_data(path)
+    return re.compile(_alternatives(data, "actor_verbs")) if data.get("actor_verbs") else None
 
 
 def route_sets(path: Path) -> re.Pattern | None:
     """A Route name made of a hub's name or scope words then a route head (``route_heads``, ``route_scopes`` in
     ``path``); the hub is the group ``hub``. None without the file or heads in it."""
-    data = (yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else None) or {}
+    data = _figure_data(path)
     if not data.get("route_heads"):
         return None
-    alt = lambda key: "|".join(map(re.escape, sorted(data.get(key) or (), key=len, reverse=True)))   # noqa: E731
+    alt = functools.partial(_alternatives, data)
     return re.compile(f"(?P<hub>.*?)(?:{alt('route_scopes') or '(?!)'})*(?:{alt('route_heads')})")
 
 
