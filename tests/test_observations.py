@@ -93,6 +93,8 @@ def article_of(text: str, date: str | None = "2024-07-15"):
     # a policy is how it was done: governed by 通过/依托, or named in an earlier clause, it gives way to another name
     ("[慈溪|City]通过[市场采购|Policy]方式出口90亿元。", "90亿元", "慈溪", "通过市场采购方式出口"),
     ("推进[通关一体化|Policy]改革，[海铁联运|Route]的线路增加，开通线路已达18条。", "18条", "海铁联运", "开通线路"),
+    ("[柯桥|City]出台人才新政。相关负责人介绍，推出了[创业担保贷款|Policy]，目前已累计发放1620万元。", "1620万元", "柯桥",
+     "累计发放"),
     # a list governed by a preposition is the partner as a whole: its last item is no subject either
     ("上半年，[义乌|City]对[非洲|Region]、[美国|Country]和[东盟|Organization]分别进出口578亿元、405亿元和330亿元。",
      "330亿元", "义乌", "对非洲、美国和东盟分别进出口"),

@@ -11,7 +11,7 @@
   Industries, countries and regions are not subjects (体育用品出口, 对东盟出口: they qualify the indicator), nor are
   mentions governed by a preposition (对/与/较/比/向/占/通过/依托/作为 …: 较排名第二的嘉兴高出) or a verb of use (采用/运用 X),
   nor names that report the figure (据X, X介绍, a dateline place 青岛8月24日电, the writers in brackets, 【浙江日报】); a
-  policy named in an earlier clause gives way to any other name there.
+  policy named only in an earlier clause is never the subject (推出了X贷款，目前已累计发放…: the place carried or the topic).
   The structure of the clause decides between several names: the doer before an action verb (义乌海关监管中欧班列集装箱:
   ``actor_verbs``), a place before the policy it trades under (义乌市场采购贸易出口额), the whole before 其中; a count
   of trains with no name in its clause is the service's the sentence names. A Route named only as a set of routes
@@ -284,8 +284,9 @@ def _subject(here: list[Mention], sentence: Sentence, clause_start: int, figure_
     if before and _PART.match(sentence.text, clause_start):
         return before[-1].entity.key       # 其中 opens a part of what was named last (关税…，其中对华征收34%)
     heads = [m for i, m in enumerate(before) if i + 1 == len(before) or before[i + 1].start != m.end]
-    # a policy named in an earlier clause is how something was done, not what the figure measures (推进X改革，…26条)
-    heads = [m for m in heads if coarse(m.entity.cls) != "Policy"] or heads
+    # a policy named in an earlier clause is how something was done, not what the figure measures (推进X改革，…26条):
+    # the subject carried from before or the topic takes the figure
+    heads = [m for m in heads if coarse(m.entity.cls) != "Policy"]
     return heads[TOPIC].entity.key if heads else None
 
 
