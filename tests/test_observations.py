@@ -130,9 +130,6 @@ def article_of(text: str, date: str | None = "2024-07-15"):
     # the name before an action verb does it: the one after is acted on
     ("[宁波海关|GovernmentBody]今年监管[甬新欧|Route]集装箱3.2万标箱。", "3.2万标箱", "宁波海关", "监管甬新欧集装箱"),
     ("[义乌|City]吸引[阿里巴巴|Company]等企业投资120亿元。", "120亿元", "义乌", "吸引阿里巴巴等企业投资"),
-    # what is used (采用/运用 X) is no subject: the one that uses it is (该关 refers back to the customs)
-    ("[舟山海关|GovernmentBody]推进改革。该关采用[“两段准入”|Policy]模式监管进口铁矿石120船次。", "120船次", "舟山海关",
-     "模式监管进口铁矿石"),
 ])
 def test_observation(text, figure, subject, indicator):
     (obs,) = [o for o in article_of(text) if o.text == figure]

@@ -9,8 +9,8 @@
   fallback, flagged with a lower confidence). A place written right before a service word (义乌回程班列127列) gives
   the figure to the service the article names most (``ontology/rules/figures.yml``).
   Industries, countries and regions are not subjects (体育用品出口, 对东盟出口: they qualify the indicator), nor are
-  mentions governed by a preposition (对/与/较/比/向/占/通过/依托/作为 …: 较排名第二的嘉兴高出) or a verb of use (采用/运用 X),
-  nor names that report the figure (据X, X介绍, a dateline place 青岛8月24日电, the writers in brackets, 【浙江日报】); a
+  mentions governed by a preposition (对/与/较/比/向/占/通过/依托/作为 …: 较排名第二的嘉兴高出), nor names that report
+  the figure (X介绍, a dateline place 青岛8月24日电, the writers in brackets, 【浙江日报】); a
   policy named only in an earlier clause is never the subject (推出了X贷款，目前已累计发放…: the place carried or the topic).
   The structure of the clause decides between several names: the doer before an action verb (义乌海关监管中欧班列集装箱:
   ``actor_verbs``), a place before the policy it trades under (义乌市场采购贸易出口额), the whole before 其中; a count
@@ -39,8 +39,7 @@ _CLAUSE_END = re.compile(r"[，,；;：:。！？!?\n（(）)“”\"「」【�
 _SUBJECT_CLASSES = {"Place", "Zone", "Facility", "Route", "Platform", "Organization", "Person", "Brand", "Policy",
                     "Event"}
 _NOT_SUBJECTS = {"Country", "Region", "Industry"}
-_GOVERNED = re.compile(r"[对与较比向占往至]|低于|高于|超过|相比|通过|依托|利用|借助|凭借|作为|采用|运用|推行|"
-                       r"(?<![数证依根占])据")     # 据X介绍: X is the source; 数据 is no 据
+_GOVERNED = re.compile(r"[对与较比向占往至]|低于|高于|超过|相比|通过|依托|利用|借助|凭借|作为")
 _CHANGE = re.compile(r"^(同比|环比|比上年|较上年|较去年同期|比去年同期|分别|年均)?(增长|下降|增加|减少|提升|提高|回落|增速|"
                      r"上升|下滑|降低|增幅|降幅|分别增长|分别下降)")
 # an organisation that reports the figure is its source, not its subject (义乌海关发布消息称, 中新网 义乌7月22日电)
