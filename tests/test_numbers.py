@@ -42,6 +42,31 @@ FIGURES = FigureFinder.load(ontology_dir() / "units.yml")
     ("业务辐射50个地级市", "50", "city", None),
     ("沿线12座港口", "12", "port", None),
     ("商品涵盖26个类别", "26", "category", None),
+    # what a measure word counts: the noun right after it, or the service the sentence names before it
+    ("班列开行以来，每周去程开行9班", "9", "train", None),
+    ("货运航线每周飞4班", "4", "flight", None),
+    ("码头每天开出3班船", "3", "flight", None),
+    ("班列全年累计开行860班次", "860", "train", None),
+    ("全市国际航线达到35条", "35", "route", None),
+    ("开通12条海铁联运线路", "12", "route", None),
+    ("出台26条稳外贸措施", "26", "item", None),
+    ("新建6条装卸线", "6", "item", None),
+    ("连接7个边境口岸", "7", "port", None),
+    ("与温州有贸易往来的国家和地区增至180个", "180", "country", None),
+    ("全省共有国家级园区12个", "12", "item", None),
+    ("集装箱吞吐量首次突破“1500万箱”", "15000000", "TEU", None),
+    ("全程跑了2趟", "2", "train", None),
+    ("月均监管进口原油45船次", "45", "item", None),
+    ("站台长650米", "0.65", "km", None),
+    # halves, loose tens, round magnitudes and fractions written in words
+    ("通关只用了半个小时", "0.5", "hour", None),
+    ("平均三个半小时发出一列", "3.5", "hour", None),
+    ("装车仅需十几个小时", "10", "hour", "多"),
+    ("店里有上千种商品", "1000", "item", None),
+    ("每单节省近万元", "10000", "CNY", "近"),
+    ("全镇人口过万人", "10000", "person", None),
+    ("出口量占全国三分之一", "33.33", "percent", None),
+    ("开行量超过四分之一", "25", "percent", "超过"),
 ])
 def test_figure(text, value, unit, qualifier):
     (fig,) = list(FIGURES.find(text))
@@ -62,6 +87,11 @@ def test_figure(text, value, unit, qualifier):
     "代码" + "7" * 31 + "元",      # a run of digits longer than any figure
     "乱码" + "8," * 20 + "8万吨",   # more thousands groups than a figure has
     "一" * 20 + "家",              # twenty numerals in a row
+    "K1024次列车准点到达",         # a letter before the digits: a train's number
+    "评比中位列前十名",            # 十名 in words: a rank, not ten people
+    "每年接待数十名学员",          # 数十: no figure to read
+    "用电量首次超百亿千瓦时",      # a threshold crossed, not a figure
+    "今年上半月天气晴好",          # 上半月 is a period
 ])
 def test_not_a_figure(text):
     assert list(FIGURES.find(text)) == []

@@ -9,7 +9,7 @@ import pytest
 from kg.extract.coref import Anaphora, resolve_anaphors
 from kg.extract.indicators import IndicatorRules
 from kg.extract.numbers import FigureFinder
-from kg.extract.observations import extract_observations, service_words
+from kg.extract.observations import actor_verbs, extract_observations, route_sets, service_words
 from kg.extract.periods import find_period
 from kg.extract.sentences import SentenceIndex
 from kg.graph.rdf import entity_iri, observation_iri, observation_triples
@@ -21,6 +21,8 @@ from kg.vocab import KG
 FIGURES = FigureFinder.load(ontology_dir() / "units.yml")
 SERVICES = service_words(ontology_dir() / "rules" / "figures.yml")
 INDICATORS = IndicatorRules.load(ontology_dir())
+ROUTE_SETS = route_sets(ontology_dir() / "rules" / "figures.yml")
+ACTORS = actor_verbs(ontology_dir() / "rules" / "figures.yml")
 ANAPHORA = Anaphora.load(ontology_dir() / "rules" / "anaphora.yml")
 MARK = re.compile(r"\[([^|\]]+)\|(\w+)\]")
 
@@ -71,7 +73,7 @@ def article_of(text: str, date: str | None = "2024-07-15"):
     mentions += resolve_anaphors(article, mentions, index.at, anaphora=ANAPHORA)    # as the Extractor does
     mentions.sort(key=lambda m: m.start)
     return list(extract_observations(article=article, sentences=index, mentions=mentions, figures=FIGURES,
-                                     services=SERVICES, indicators=INDICATORS))
+                                     services=SERVICES, indicators=INDICATORS, route_sets=ROUTE_SETS, actors=ACTORS))
 
 
 @pytest.mark.parametrize("text,figure,subject,indicator", [
@@ -93,6 +95,8 @@ def article_of(text: str, date: str | None = "2024-07-15"):
     # a policy is how it was done: governed by 通过/依托, or named in an earlier clause, it gives way to another name
     ("[慈溪|City]通过[市场采购|Policy]方式出口90亿元。", "90亿元", "慈溪", "通过市场采购方式出口"),
     ("推进[通关一体化|Policy]改革，[海铁联运|Route]的线路增加，开通线路已达18条。", "18条", "海铁联运", "开通线路"),
+    ("[柯桥|City]出台人才新政。相关负责人介绍，推出了[创业担保贷款|Policy]，目前已累计发放1620万元。", "1620万元", "柯桥",
+     "累计发放"),
     # a list governed by a preposition is the partner as a whole: its last item is no subject either
     ("上半年，[义乌|City]对[非洲|Region]、[美国|Country]和[东盟|Organization]分别进出口578亿元、405亿元和330亿元。",
      "330亿元", "义乌", "对非洲、美国和东盟分别进出口"),
@@ -106,11 +110,28 @@ def article_of(text: str, date: str | None = "2024-07-15"):
     ("[中欧班列|Route]运量大增。[义乌|City]始发开通了9条线路，实现每周3列的常态化运行。", "3列", "中欧班列", "实现每周"),
     # a place written right after a service names the service's part there
     ("今年，[中欧班列|Route][义乌|City]平台共开行1060列。", "1060列", "中欧班列", "义乌平台共开行"),
+    # a count of trains in a clause without a subject is the service's the sentence names, not the place before it
+    ("[金华|City]等地将深入合作，努力实现[浙江中欧班列|Route]“全年开行1500列”的目标。", "1500列", "浙江中欧班列", "开行"),
     # a place that runs the service, or an article that names no service, keeps the figure
     ("[中欧班列|Route]运量大增。[金华|City]开通国际航线12条。", "12条", "金华", "开通国际航线"),
     ("[金华|City]回程班列开行96列。", "96列", "金华", "回程班列开行"),
     # nothing in the sentence: the sentence before, then the article's main place
     ("[丽水|City]的生态产品走俏。今年卖出3000吨。", "3000吨", "丽水", "卖出"),
+    # routes named only as a set (scope words or a hub's name, then 航线) are the hub's: no route takes the figure
+    ("[宁波舟山港|Facility]优化航线结构，[全港航线|Route]总数达到180条。", "180条", "宁波舟山港", "全港航线总数"),
+    ("[北仑港区|Facility]吞吐量增长。[北仑港区航线|Route]已有65条。", "65条", "北仑港区", "航线已有"),
+    ("[宁波—洛杉矶航线|Route]每周运货2万票。", "2万票", "宁波—洛杉矶航线", "每周运货"),
+    # a dateline place and the writers in brackets report the article; a person who speaks reports the figure
+    ("[温岭|City]外贸回暖。中新网[台州|City]3月5日电（[王芳|Person]）今年一季度出口120亿元。", "120亿元", "温岭", "出口"),
+    ("[嘉善|City]外贸回暖。[李明|Person]介绍，今年出口增长12%。", "12%", "嘉善", "出口增长"),
+    # 其中 opens a part of what was named last before it; 【…】 names the source
+    ("[李明|Person]宣布实施[出口退税|Policy]新政，其中对机电产品退税约13%。", "约13%", "出口退税", "对机电产品退税"),
+    ("【[宁波日报|Organization]】[舟山港|Facility]开港十周年", "十周年", "舟山港", "开港"),
+    # a policy written right after a place says how the place trades: the figure is the place's
+    ("[温州|City][市场采购贸易|Policy]出口额达到80亿元。", "80亿元", "温州", "市场采购贸易出口额"),
+    # the name before an action verb does it: the one after is acted on
+    ("[宁波海关|GovernmentBody]今年监管[甬新欧|Route]集装箱3.2万标箱。", "3.2万标箱", "宁波海关", "监管甬新欧集装箱"),
+    ("[义乌|City]吸引[阿里巴巴|Company]等企业投资120亿元。", "120亿元", "义乌", "吸引阿里巴巴等企业投资"),
 ])
 def test_observation(text, figure, subject, indicator):
     (obs,) = [o for o in article_of(text) if o.text == figure]
@@ -150,6 +171,9 @@ def test_relative_period_uses_the_article_date():
     ("[恒达公司|Company]在[越南|Country]建厂。[金华|City]方面介绍，该公司去年销售额3亿元。", "恒达公司"),
     ("[舟山|City]的[甬舟园区|Zone]去年开工。如今，园区已入驻企业46家。", "甬舟园区"),
     ("[浙江|Province]新闻。[丽水|City]也不例外，我省今年新增外贸主体3000家。", "浙江"),
+    # a bare head still starts its clause after a time phrase (2023年企业…, 目前企业…)
+    ("[瑞安|City]的[华丰电器有限公司|Company]董事长说：2023年企业实现销售额3亿元。", "华丰电器有限公司"),
+    ("[瑞安|City]的[华丰电器有限公司|Company]发展很快，目前企业拥有员工800名。", "华丰电器有限公司"),
 ])
 def test_pronoun_subject(text, subject):
     assert article_of(text)[0].subject == subject

@@ -11,7 +11,7 @@ from kg.extract.coref import Anaphora, resolve_anaphors
 from kg.extract.indicators import IndicatorRules
 from kg.extract.mentions import extract_mentions
 from kg.extract.numbers import FigureFinder
-from kg.extract.observations import extract_observations, service_words
+from kg.extract.observations import actor_verbs, extract_observations, route_sets, service_words
 from kg.extract.relations import Rule, credit_mentions, extract_relations, load_rules
 from kg.extract.sentences import SentenceIndex
 from kg.extract.sources import cite_rows, gazetteer_rows
@@ -29,6 +29,8 @@ class Extractor:
     rows: dict = field(default_factory=dict)    # gazetteer name -> its row, cited by the facts taken from it
     services: re.Pattern | None = None          # service words after a place: the figure is the service's
     indicators: IndicatorRules | None = None    # written indicator -> concept of the scheme; None: no concepts
+    route_sets: re.Pattern | None = None        # 全港航线, 盐田港区航线: routes as a set, no figure's subject
+    actors: re.Pattern | None = None            # 监管: the name before the verb is the figure's subject
 
     def __post_init__(self):
         # every name the gazetteer knows -> its entity, for rules that read names inside names
@@ -44,7 +46,8 @@ class Extractor:
         folder = Path(ontology)
         return cls(gazetteer, load_rules(folder / "rules"), FigureFinder.load(folder / "units.yml"),
                    Anaphora.load(folder / "rules" / "anaphora.yml"), gazetteer_rows(folder / "gazetteer"),
-                   service_words(folder / "rules" / "figures.yml"), IndicatorRules.load(folder))
+                   service_words(folder / "rules" / "figures.yml"), IndicatorRules.load(folder),
+                   route_sets(folder / "rules" / "figures.yml"), actor_verbs(folder / "rules" / "figures.yml"))
 
     def __call__(self, doc: Doc, article: Article) -> Extraction:
         sentences = SentenceIndex(article)
@@ -71,7 +74,8 @@ class Extractor:
                     result.entities[key] = self.gazetteer.entities[key]
         result.observations = list(extract_observations(article=article, sentences=sentences,
                                                         mentions=referring, figures=self.figures,
-                                                        services=self.services, indicators=self.indicators))
+                                                        services=self.services, indicators=self.indicators,
+                                                        route_sets=self.route_sets, actors=self.actors))
         if self.indicators is not None:   # the concepts' labels go into the document's graph with the figures
             result.concepts = {n: self.indicators.scheme[n] for n in
                                sorted({o.indicator_concept for o in result.observations if o.indicator_concept})

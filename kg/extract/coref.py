@@ -19,6 +19,7 @@ import yaml
 
 from kg.errors import DataError
 from kg.extract.mentions import most_named
+from kg.extract.periods import PERIOD
 from kg.records import Article, Mention, Provenance, Sentence
 from kg.vocab import ENTITY_CLASSES, coarse
 
@@ -73,8 +74,8 @@ def resolve_anaphors(article: Article, mentions: list[Mention], sentence_at: Cal
         if end < len(text) and text[end] in anaphora.not_before:
             continue
         if not found.group("prefix"):
-            if not bare or (start > 0 and _CJK.match(text[start - 1])):
-                continue                 # a bare head is an anaphor only where it starts a clause
+            if not bare or (start > 0 and _CJK.match(text[start - 1]) and not _after_time(text, start)):
+                continue                 # a bare head is an anaphor only where it starts a clause (after a time)
         elif start > 0 and _CJK.match(text[start - 1]) and found.group("prefix") in ("全", "我", "本") \
                 and text[start - 1] not in "在是为和与及对让使把将从":
             # 金华全市 is still 金华; but 安全区, 自我市 are words of their own: only after a name or a function word
@@ -88,6 +89,17 @@ def resolve_anaphors(article: Article, mentions: list[Mention], sentence_at: Cal
             continue
         prov = Provenance(article.doc_id, sentence_at(start), rule=RULE, confidence=0.7, reported_on=article.date)
         yield Mention(antecedent.entity, start, end, text[start:end], prov)
+
+
+def _after_time(text: str, at: int) -> bool:
+    """Is everything between the clause's start and ``at`` a time phrase (2021年企业…, 目前企业…)?"""
+    start = max((text.rfind(mark, max(0, at - 16), at) for mark in _CLAUSE_MARKS), default=-1) + 1
+    lead = text[start:at].strip()
+    return bool(lead) and (PERIOD.fullmatch(lead) is not None or lead in _TIME_WORDS)
+
+
+_CLAUSE_MARKS = "，,；;：:。！？!?\n（(“”\""
+_TIME_WORDS = ("目前", "如今", "当前", "现在", "近年来", "近年", "此前", "随后", "同时")
 
 
 class _Covered:
