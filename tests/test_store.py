@@ -12,7 +12,7 @@ from rdflib import Graph, URIRef
 
 from kg.graph.rdf import doc_iri, entity_iri, extraction_triples, graph_iri, sentence_iri
 from kg.errors import KGError
-from kg.graph.store import GraphStore, NoGraph, to_ox
+from kg.graph.store import GraphStore, NoGraph, sort_lines, to_ox
 from kg.records import Article, Entity, Extraction, Mention, Provenance, Relation, Sentence
 from kg.vocab import KG
 
@@ -419,3 +419,35 @@ def test_the_merged_view_is_sorted_term_by_term(store):
     triples = store.triples()
     assert len(triples) == len(subjects) * len(predicates) * len(SORT_TERMS)
     assert triples == sorted(triples, key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
+
+
+LINES = [   # N-Triples lines whose order a bad merge would break: shared prefixes, escapes, non-ASCII, one repeated
+    b'<http://example.org/kg/id/entity/a> <http://example.org/p> "\\u00E9t\\u00E9" .\n',
+    b'<http://example.org/kg/id/entity/a> <http://example.org/p> "1"^^<http://www.w3.org/2001/XMLSchema#integer> .\n',
+    b'<http://example.org/kg/id/entity/a%20b> <http://example.org/p> "\xe4\xb9\x89\xe4\xb9\x8c"@zh .\n',
+    b'<http://example.org/kg/id/entity/a/b> <http://example.org/p2> "line\\nbreak" .\n',
+    b'_:b1 <http://example.org/p> "\xf0\x9f\x9a\x82" .\n',
+    b'<http://example.org/kg/id/entity/a> <http://example.org/p> "\\u00E9t\\u00E9" .\n',
+]
+
+
+@pytest.mark.parametrize("run_lines", [1, 2, 5, 100])
+def test_lines_sorted_in_runs_are_sorted_as_a_whole(tmp_path, run_lines):
+    path = tmp_path / "lines.nt"
+    path.write_bytes(b"".join(reversed(LINES)))
+    assert sort_lines(path, run_lines) == len(LINES)
+    assert path.read_bytes() == b"".join(sorted(LINES))
+    assert [p.name for p in tmp_path.iterdir()] == ["lines.nt"]      # no run left behind
+
+
+def test_turtle_merged_from_runs_is_byte_identical(tmp_path, monkeypatch):
+    docs = [make_extraction(f"key {i}", [(key, "locatedIn", "义乌市")]) for i, key in enumerate(NASTY_KEYS)]
+    outputs = []
+    for run_lines in (1_000_000, 7):
+        monkeypatch.setattr(GraphStore, "SORT_RUN_LINES", run_lines)
+        store = GraphStore(tmp_path / str(run_lines))
+        for ex in docs:
+            add(store, ex)
+        outputs.append((store.serialize("ttl"), store.serialize("nt"), store.triples()))
+        store.close()
+    assert outputs[0] == outputs[1] and len(outputs[0][2]) > 7 * 3

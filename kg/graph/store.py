@@ -8,11 +8,15 @@ Exports hold the documents' triples only.
 """
 from __future__ import annotations
 
+import contextlib
 import functools
+import heapq
 import io
+import itertools
 import os
 import re
-from collections.abc import Iterable
+import tempfile
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote
@@ -150,6 +154,7 @@ class GraphStore:
     document): until then they wait in memory; any read of the database, ``flush`` and ``close`` write them first."""
 
     PENDING_TRIPLES = 50_000
+    SORT_RUN_LINES = 100_000   # N-Triples lines sorted in memory at a time by exports of the merged view (~20 MB)
 
     def __init__(self, folder: Path):
         self.folder = Path(folder)
@@ -326,17 +331,24 @@ class GraphStore:
 
     def triples(self) -> list[ox.Triple]:
         """The merged view of every document's graph, sorted so that exports are byte-identical for the same input."""
-        return [q.triple for q in self._sorted_merged()[1]]
+        with self._sorted_merged() as (_, quads):
+            return [q.triple for q in quads]
 
-    def _sorted_merged(self) -> tuple[int, Iterable[ox.Quad]]:
-        """The merged view sorted as N-Triples lines, in Oxigraph: (how many, the triples as default-graph quads).
+    @contextlib.contextmanager
+    def _sorted_merged(self) -> Iterator[tuple[int, Iterable[ox.Quad]]]:
+        """The merged view sorted as N-Triples lines: (how many, the triples as default-graph quads, read as needed).
 
         A line's bytes order the triples as (subject, predicate, object) by their N-Triples text, since each term
-        ends where the next begins with a space, which sorts before any character a term may go on with.
+        ends where the next begins with a space, which sorts before any character a term may go on with. The lines
+        are sorted on disk, SORT_RUN_LINES at a time, then merged: a build's memory does not grow with its graph
+        (a million triples are about 160 MB of N-Triples).
         """
-        lines = self.db.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph()).splitlines()
-        lines.sort()
-        return len(lines), ox.parse(b"\n".join(lines), format=ox.RdfFormat.N_TRIPLES)
+        with tempfile.TemporaryDirectory(prefix="kg-sort-") as tmp:
+            dumped = Path(tmp) / "merged.nt"
+            self.db.dump(output=str(dumped), format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
+            count = sort_lines(dumped, self.SORT_RUN_LINES)
+            with open(dumped, "rb") as lines:
+                yield count, ox.parse(lines, format=ox.RdfFormat.N_TRIPLES)
 
     def quads(self) -> list[ox.Quad]:
         """Every document's named graph (not the merged view, not the ontology), sorted."""
@@ -365,17 +377,9 @@ class GraphStore:
             raise KGError(f"[E083] unknown export format {fmt!r}; known: {', '.join(FORMATS)}")
         if fmt in QUAD_FORMATS:
             data = self.quads()
-            count = len(data)
-        else:   # straight from the parser to the serializer: no Python list of a million triples
-            count, data = self._sorted_merged()
-        if fmt == "jsonld":
-            expanded = io.BytesIO()
-            ox.serialize(data, expanded, format=FORMATS[fmt])
-            out.write(with_context(expanded.getvalue()))
-            return count
-        prefixes = PREFIXES if fmt in ("ttl", "trig") else None
-        ox.serialize(data, out, format=FORMATS[fmt], prefixes=prefixes)
-        return count
+            return _serialize(data, len(data), out, fmt)
+        with self._sorted_merged() as (count, data):   # parser to serializer: no list of a million triples
+            return _serialize(data, count, out, fmt)
 
     def rdflib_graph(self):
         """The merged view as an in-memory rdflib Graph (kg's prefixes bound)."""
@@ -413,6 +417,38 @@ class GraphStore:
         if self._db is not None:
             self.db.flush()
             self._db = None
+
+
+def sort_lines(path: Path, run_lines: int) -> int:
+    """Sort a file's lines in place by their bytes, ``run_lines`` of them in memory at a time (each run sorted into
+    a file of its own, then the runs merged); the number of lines."""
+    runs, count = [], 0
+    with open(path, "rb") as lines:
+        while run := list(itertools.islice(lines, run_lines)):
+            run.sort()
+            count += len(run)
+            runs.append(path.with_name(f"{path.name}.run{len(runs)}"))
+            runs[-1].write_bytes(b"".join(run))
+            del run   # before the next run is read
+    if len(runs) == 1:
+        runs[0].replace(path)
+    elif runs:
+        with contextlib.ExitStack() as files, open(path, "wb") as out:
+            out.writelines(heapq.merge(*(files.enter_context(open(run, "rb")) for run in runs)))
+        for run in runs:
+            run.unlink()
+    return count
+
+
+def _serialize(data: Iterable[ox.Quad], count: int, out, fmt: str) -> int:
+    if fmt == "jsonld":
+        expanded = io.BytesIO()
+        ox.serialize(data, expanded, format=FORMATS[fmt])
+        out.write(with_context(expanded.getvalue()))
+        return count
+    prefixes = PREFIXES if fmt in ("ttl", "trig") else None
+    ox.serialize(data, out, format=FORMATS[fmt], prefixes=prefixes)
+    return count
 
 
 def with_context(expanded: bytes) -> bytes:
