@@ -47,6 +47,19 @@ def extract_batch(articles: list[Article], statistical: bool = True) -> list[Ext
         return [item for article in articles for item in extract_batch([article], statistical)]
 
 
+def extract_batch_rdf(articles: list[Article], statistical: bool = True) -> list[Extraction | Problem]:
+    """``extract_batch`` in a worker process, each extraction with its triples made there (``Extraction.rdf``): the
+    builder, which writes every document, has less to do, and needs neither spaCy nor the extractors."""
+    from kg.graph.rdf import extraction_triples
+    from kg.graph.store import document_triples
+
+    results = extract_batch(articles, statistical)
+    for item in results:
+        if isinstance(item, Extraction):
+            item.rdf = document_triples(extraction_triples(item))
+    return results
+
+
 def failed(article: Article, error: str) -> Problem:
     return Problem(article.source, f"[E072] extraction failed: {error}",
                    "the rest of the batch was built; please report this input")
@@ -81,7 +94,7 @@ def extract_all(articles: Iterable[Article], *, jobs: int = 1, dask: str | None 
             pool = context.Pool(jobs)
         with pool:
             def submit(batch):
-                return pool.apply_async(extract_batch, (batch, statistical))
+                return pool.apply_async(extract_batch_rdf, (batch, statistical))
 
             yield from _in_order(articles, submit, lambda task: task.get(), batch_size, window=2 * jobs)
 
@@ -132,6 +145,6 @@ def _on_dask(articles: Iterable[Article], address: str, batch_size: int,
         workers = max(len(client.scheduler_info().get("workers", {})), 1)
 
         def submit(batch):
-            return client.submit(extract_batch, batch, statistical, pure=False)
+            return client.submit(extract_batch_rdf, batch, statistical, pure=False)
 
         yield from _in_order(articles, submit, lambda future: future.result(), batch_size, window=2 * workers)

@@ -132,3 +132,6 @@ class Extraction:
     mentions: list[Mention] = field(default_factory=list)
     relations: list[Relation] = field(default_factory=list)
     observations: list[Observation] = field(default_factory=list)
+    # the document's triples as the store writes them (kg.graph.store.document_triples), when a worker process made
+    # them: the builder then only writes, in parallel with the workers' extraction
+    rdf: frozenset[str] | None = None

@@ -63,7 +63,7 @@ def observation_iri(obs: Observation) -> URIRef:
     return ID_NS[f"obs/{digest}"]
 
 
-@functools.lru_cache(maxsize=1 << 14)
+@functools.lru_cache(maxsize=1 << 12)
 def label_literal(text: str) -> Literal:
     return Literal(text, lang="en" if text.isascii() else "zh")
 

@@ -102,14 +102,20 @@ def _named_node(iri: str) -> ox.NamedNode:
     return ox.NamedNode(iri)
 
 
-@functools.lru_cache(maxsize=1 << 16)
+@functools.lru_cache(maxsize=1 << 14)
 def _nt(term) -> str:
     """An rdflib term as N-Triples writes it, checked and escaped by pyoxigraph: a build writes each entity, class,
-    property, sentence and rule name many times, and this is made once per term."""
+    property, sentence and rule name many times, and this is made once per term (16k of them kept: a sentence's
+    text comes back within its document only, and a build's memory should not grow with its corpus)."""
     return str(to_ox(term))
 
 
-def _nquads(pending: dict[str, set[str]]) -> str:
+def document_triples(triples: Iterable[tuple]) -> frozenset[str]:
+    """A document's rdflib triples as the store writes them: N-Triples text, one string per distinct triple."""
+    return frozenset(f"{_nt(s)} {_nt(p)} {_nt(o)}" for s, p, o in triples)
+
+
+def _nquads(pending: dict[str, frozenset[str]]) -> str:
     """Documents' triples as N-Quads for Oxigraph's bulk loader: each in its document's graph, and once in the merged
     view (the default graph), however many of these documents hold it. Parsing this text in Oxigraph costs less than
     making two pyoxigraph Quads per triple in Python. A blank node keeps one identity within these documents (in
@@ -159,7 +165,7 @@ class GraphStore:
     def __init__(self, folder: Path):
         self.folder = Path(folder)
         self.folder.mkdir(parents=True, exist_ok=True)
-        self._pending: dict[str, set[str]] = {}   # doc_id -> the triples (N-Triples text) the database lacks
+        self._pending: dict[str, frozenset[str]] = {}   # doc_id -> the triples (N-Triples text) the database lacks
         self._pending_triples = 0
         try:
             self._db = ox.Store(str(self.folder / "store"))
@@ -202,9 +208,10 @@ class GraphStore:
 
     # --- documents -------------------------------------------------------------------------------------------------
 
-    def replace_document(self, doc_id: str, triples: Iterable[tuple]) -> int:
-        """Swap in one document's graph: its old facts go, the new ones come (with the next batch)."""
-        unique = {f"{_nt(s)} {_nt(p)} {_nt(o)}" for s, p, o in triples}
+    def replace_document(self, doc_id: str, triples: Iterable[tuple] | frozenset[str]) -> int:
+        """Swap in one document's graph: its old facts go, the new ones come (with the next batch). ``triples`` are
+        rdflib triples, or what ``document_triples`` made of them."""
+        unique = triples if isinstance(triples, frozenset) else document_triples(triples)
         if doc_id not in self._pending and self._db.contains_named_graph(_graph_node(doc_id)):
             self._drop([doc_id], note=False)
         self._pending_triples += len(unique) - len(self._pending.get(doc_id, ()))
