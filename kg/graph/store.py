@@ -115,18 +115,41 @@ def document_triples(triples: Iterable[tuple]) -> frozenset[str]:
     return frozenset(f"{_nt(s)} {_nt(p)} {_nt(o)}" for s, p, o in triples)
 
 
-def _nquads(pending: dict[str, frozenset[str]]) -> str:
+def _nquads(pending: dict[str, frozenset[str]]) -> io.BufferedReader:
     """Documents' triples as N-Quads for Oxigraph's bulk loader: each in its document's graph, and once in the merged
     view (the default graph), however many of these documents hold it. Parsing this text in Oxigraph costs less than
-    making two pyoxigraph Quads per triple in Python. A blank node keeps one identity within these documents (in
+    making two pyoxigraph Quads per triple in Python. The text is made a document at a time as the loader reads it
+    (a batch written as one string held it twice more). A blank node keeps one identity within these documents (in
     its graph and in the merged view); the loader gives it a new label."""
-    parts = []
-    for doc_id, triples in pending.items():
-        graph = f" {_graph_node(doc_id)} .\n"
-        parts += [graph.join(triples), graph] if triples else []
-    merged = set().union(*pending.values())
-    parts += [" .\n".join(merged), " .\n"] if merged else []
-    return "".join(parts)
+    def chunks() -> Iterator[bytes]:
+        for doc_id, triples in pending.items():
+            graph = f" {_graph_node(doc_id)} .\n"
+            yield (graph.join(triples) + graph).encode("utf-8") if triples else b""
+        merged = set().union(*pending.values())
+        yield (" .\n".join(merged) + " .\n").encode("utf-8") if merged else b""
+
+    return io.BufferedReader(_ChunkReader(chunks()))
+
+
+class _ChunkReader(io.RawIOBase):
+    """A binary stream over an iterator of byte strings, read as they come."""
+
+    def __init__(self, chunks: Iterator[bytes]):
+        self._chunks, self._rest = chunks, memoryview(b"")
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        while not self._rest:
+            chunk = next(self._chunks, None)
+            if chunk is None:
+                return 0
+            self._rest = memoryview(chunk)
+        size = min(len(buffer), len(self._rest))
+        buffer[:size] = self._rest[:size]
+        self._rest = self._rest[size:]
+        return size
 
 
 def to_rdflib(term):
