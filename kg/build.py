@@ -150,7 +150,8 @@ def build(
             step("failed", source=extraction.source)
             continue
         article = extraction.article
-        store.replace_document(article.doc_id, extraction_triples(extraction))
+        store.replace_document(article.doc_id, extraction.rdf if extraction.rdf is not None
+                               else extraction_triples(extraction))
         report.built.append(article.doc_id)
         report.chars += len(article.text)
         report.entities += len(extraction.mentions)

@@ -50,6 +50,19 @@ def extract_batch(articles: list[Article], statistical: bool = True, *,
         return [item for article in articles for item in extract_batch([article], statistical, ontology=ontology)]
 
 
+def extract_batch_rdf(articles: list[Article], statistical: bool = True, *, ontology: Path) -> list[Extraction | Problem]:
+    """``extract_batch`` in a worker process, each extraction with its triples made there (``Extraction.rdf``): the
+    builder, which writes every document, has less to do, and needs neither spaCy nor the extractors."""
+    from kg.graph.rdf import extraction_triples
+    from kg.graph.store import document_triples
+
+    results = extract_batch(articles, statistical, ontology=ontology)
+    for item in results:
+        if isinstance(item, Extraction):
+            item.rdf = document_triples(extraction_triples(item))
+    return results
+
+
 def failed(article: Article, error: str) -> Problem:
     return Problem(article.source, f"[E072] extraction failed: {error}",
                    "the rest of the batch was built; please report this input")
@@ -85,7 +98,7 @@ def extract_all(articles: Iterable[Article], *, ontology: Path, jobs: int = 1, d
             pool = context.Pool(jobs)
         with pool:
             def submit(batch):
-                return pool.apply_async(extract_batch, (batch, statistical), {"ontology": ontology})
+                return pool.apply_async(extract_batch_rdf, (batch, statistical), {"ontology": ontology})
 
             yield from _in_order(articles, submit, lambda task: task.get(), batch_size, window=2 * jobs)
 
@@ -136,6 +149,6 @@ def _on_dask(articles: Iterable[Article], address: str, batch_size: int, statist
         workers = max(len(client.scheduler_info().get("workers", {})), 1)
 
         def submit(batch):
-            return client.submit(extract_batch, batch, statistical, ontology=ontology, pure=False)
+            return client.submit(extract_batch_rdf, batch, statistical, ontology=ontology, pure=False)
 
         yield from _in_order(articles, submit, lambda future: future.result(), batch_size, window=2 * workers)

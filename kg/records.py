@@ -133,3 +133,6 @@ class Extraction:
     relations: list[Relation] = field(default_factory=list)
     observations: list[Observation] = field(default_factory=list)
     concepts: dict = field(default_factory=dict)   # notation -> kg.extract.indicators.Concept the figures use
+    # the document's triples as the store writes them (kg.graph.store.document_triples), when a worker process made
+    # them: the builder then only writes, in parallel with the workers' extraction
+    rdf: frozenset[str] | None = None

@@ -34,7 +34,32 @@ OTHER_TERMS = (
 # the indicator concepts of ontology/indicators.ttl (a SKOS scheme of their own, outside the closed namespace)
 INDICATOR_NS = Namespace("http://example.org/kg/indicator/")
 
-KG = ClosedNamespace(KG_NS, list(ENTITY_CLASSES + CORE_PROPERTIES + UNITS + OTHER_TERMS))
+
+
+class Terms:
+    """A namespace whose terms, read as attributes, are made once: rdflib makes and checks a new term at every
+    attribute access (3-5 us), and a build writes rdf:type, kg:sentence, kg:rule and the like for every fact.
+    ``Terms(RDF).type is Terms(RDF).type``; a name the namespace lacks fails as it does there."""
+
+    def __init__(self, namespace):
+        self._namespace = namespace
+
+    def __getattr__(self, name: str):
+        term = getattr(self._namespace, name)
+        setattr(self, name, term)
+        return term
+
+
+class _CachedClosedNamespace(ClosedNamespace):
+    """kg's closed namespace, its attribute terms made once (see ``Terms``); KG[...] and the rest as rdflib's."""
+
+    def __getattr__(self, name: str):
+        term = super().__getattr__(name)
+        self.__dict__[name] = term
+        return term
+
+
+KG = _CachedClosedNamespace(KG_NS, list(ENTITY_CLASSES + CORE_PROPERTIES + UNITS + OTHER_TERMS))
 
 # the coarse class of each fine class, for rules and evaluation
 COARSE = {**{c: "Place" for c in PLACE_CLASSES}, **{c: "Organization" for c in ORG_CLASSES}}

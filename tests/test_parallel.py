@@ -38,6 +38,27 @@ def serial(corpus, tmp_path_factory) -> bytes:
     return (out / "graph.ttl").read_bytes()
 
 
+def test_a_worker_makes_the_triples_the_builder_would(corpus, tmp_path):
+    """--jobs N: each extraction comes back with its triples as the store writes them; written, they are the same
+    quads as the triples the builder makes itself (--jobs 1)."""
+    from kg.graph.rdf import extraction_triples
+    from kg.graph.store import GraphStore
+    from kg.parallel import extract_batch_rdf
+    from kg.records import Article
+
+    articles = [a for a in read_articles([str(corpus)]) if isinstance(a, Article)]
+    extractions = extract_batch_rdf(articles, statistical=False, ontology=ontology_dir())
+    assert [ex.article.doc_id for ex in extractions] == [a.doc_id for a in articles]
+    stored = []
+    for name, triples in (("worker", lambda ex: ex.rdf), ("builder", extraction_triples)):
+        store = GraphStore(tmp_path / name)
+        for ex in extractions:
+            assert store.replace_document(ex.article.doc_id, triples(ex)) == len(ex.rdf) > 0
+        stored.append(store.serialize("nq"))
+        store.close()
+    assert stored[0] == stored[1]
+
+
 @pytest.mark.slow
 def test_two_jobs_write_the_same_graph(corpus, serial, tmp_path):
     report = build([str(corpus)], tmp_path, jobs=2, explorer=False)

@@ -12,7 +12,7 @@ from rdflib import Graph, URIRef
 
 from kg.graph.rdf import doc_iri, entity_iri, extraction_triples, graph_iri, sentence_iri
 from kg.errors import KGError
-from kg.graph.store import GraphStore, NoGraph
+from kg.graph.store import GraphStore, NoGraph, sort_lines, to_ox
 from kg.records import Article, Entity, Extraction, Mention, Provenance, Relation, Sentence
 from kg.vocab import KG
 from kg.paths import ontology_dir
@@ -338,6 +338,72 @@ def test_a_store_dropped_without_close_keeps_its_documents(tmp_path):
     again.close()
 
 
+NASTY_TEXTS = [   # literal text the bulk path carries as N-Quads: each must come back as it went in
+    '他说："义新欧"班列 \\ 开行',     # quotes and a backslash
+    "第一行\n第二行\r\t末尾",            # line breaks and a tab
+    "行分隔\u2028段分隔\u2029",          # Unicode line and paragraph separators
+    "🚂 中欧班列 \U0001F4E6",             # outside the BMP
+    "",                                   # empty
+    "  前后空格  ",
+]
+
+
+def nasty_extraction(i: int, text: str) -> Extraction:
+    ex = make_extraction(f"nasty {i}", [("义乌市", "locatedIn", "金华市")], source=f"新闻/{text or 'x'}.txt")
+    article = ex.article
+    ex.article = Article(doc_id=article.doc_id, text=article.text, source=article.source, title=text or None,
+                         date=article.date, authors=(text,) if text else (), sentences=article.sentences)
+    return ex
+
+
+def pyoxigraph_quads(doc_id: str, triples) -> set[ox.Quad]:
+    """A document as the store held it before the bulk path: pyoxigraph terms made one by one, in its graph and in
+    the merged view."""
+    graph = ox.NamedNode(str(graph_iri(doc_id)))
+    terms = {(to_ox(s), to_ox(p), to_ox(o)) for s, p, o in triples}
+    return {ox.Quad(*t, g) for t in terms for g in (graph, ox.DefaultGraph())}
+
+
+@pytest.mark.parametrize("pending", [1, 60, 10_000], ids=["a batch a document", "small batches", "one batch"])
+def test_the_bulk_path_stores_the_terms_pyoxigraph_makes(tmp_path, monkeypatch, pending):
+    monkeypatch.setattr(GraphStore, "PENDING_TRIPLES", pending)
+    docs = [nasty_extraction(i, text) for i, text in enumerate(NASTY_TEXTS)]
+    docs += [make_extraction(f"key {i}", [(key, "locatedIn", "义乌市")]) for i, key in enumerate(NASTY_KEYS)]
+    store = GraphStore(tmp_path / "g")
+    for ex in docs:
+        add(store, ex)
+    expected = set().union(*(pyoxigraph_quads(ex.article.doc_id, extraction_triples(ex)) for ex in docs))
+    assert set(store.db.quads_for_pattern(None, None, None)) == expected
+    assert store.document_hash("nasty 0") == docs[0].article.content_hash
+    store.close()
+
+
+def test_a_written_document_replaced_holds_only_its_second_graph(store):
+    add(store, make_extraction("a", [("义乌市", "locatedIn", "金华市"), ("中欧班列", "destination", "马德里")]))
+    add(store, make_extraction("b", [("义乌市", "locatedIn", "金华市")]))
+    store.flush()                               # both in the database, not pending
+    second = make_extraction("a", [("宁波舟山港", "locatedIn", "浙江省")])
+    add(store, second)
+    assert set(store.db.quads_for_pattern(None, None, None, ox.NamedNode(str(graph_iri("a"))))) == {
+        q for q in pyoxigraph_quads("a", extraction_triples(second)) if q.graph_name != ox.DefaultGraph()}
+    view = merged(store)
+    assert fact("宁波舟山港", "locatedIn", "浙江省") in view
+    assert fact("义乌市", "locatedIn", "金华市") in view          # b still says it
+    assert fact("中欧班列", "destination", "马德里") not in view
+    assert store.document_hash("a") == second.article.content_hash
+
+
+def test_a_blank_node_is_one_node_in_its_graph_and_the_merged_view(store):
+    from rdflib import BNode, Literal
+
+    node = BNode()
+    store.replace_document("curated", [(entity_iri("义乌市"), KG.partner, node), (node, KG.text, Literal("匿名伙伴"))])
+    named = list(store.db.quads_for_pattern(None, None, None, ox.NamedNode(str(graph_iri("curated")))))
+    default = list(store.db.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+    blanks = {t for q in named + default for t in (q.subject, q.object) if isinstance(t, ox.BlankNode)}
+    assert len(named) == len(default) == 2 and len(blanks) == 1
+
+
 SORT_TERMS = [   # terms one of which starts with another: the sort must put the shorter first, as a tuple sort does
     ox.NamedNode("http://example.org/kg/id/entity/a"), ox.NamedNode("http://example.org/kg/id/entity/a/b"),
     ox.NamedNode("http://example.org/kg/id/entity/a%20b"), ox.BlankNode("b1"), ox.BlankNode("b12"),
@@ -354,3 +420,35 @@ def test_the_merged_view_is_sorted_term_by_term(store):
     triples = store.triples()
     assert len(triples) == len(subjects) * len(predicates) * len(SORT_TERMS)
     assert triples == sorted(triples, key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
+
+
+LINES = [   # N-Triples lines whose order a bad merge would break: shared prefixes, escapes, non-ASCII, one repeated
+    b'<http://example.org/kg/id/entity/a> <http://example.org/p> "\\u00E9t\\u00E9" .\n',
+    b'<http://example.org/kg/id/entity/a> <http://example.org/p> "1"^^<http://www.w3.org/2001/XMLSchema#integer> .\n',
+    b'<http://example.org/kg/id/entity/a%20b> <http://example.org/p> "\xe4\xb9\x89\xe4\xb9\x8c"@zh .\n',
+    b'<http://example.org/kg/id/entity/a/b> <http://example.org/p2> "line\\nbreak" .\n',
+    b'_:b1 <http://example.org/p> "\xf0\x9f\x9a\x82" .\n',
+    b'<http://example.org/kg/id/entity/a> <http://example.org/p> "\\u00E9t\\u00E9" .\n',
+]
+
+
+@pytest.mark.parametrize("run_lines", [1, 2, 5, 100])
+def test_lines_sorted_in_runs_are_sorted_as_a_whole(tmp_path, run_lines):
+    path = tmp_path / "lines.nt"
+    path.write_bytes(b"".join(reversed(LINES)))
+    assert sort_lines(path, run_lines) == len(LINES)
+    assert path.read_bytes() == b"".join(sorted(LINES))
+    assert [p.name for p in tmp_path.iterdir()] == ["lines.nt"]      # no run left behind
+
+
+def test_turtle_merged_from_runs_is_byte_identical(tmp_path, monkeypatch):
+    docs = [make_extraction(f"key {i}", [(key, "locatedIn", "义乌市")]) for i, key in enumerate(NASTY_KEYS)]
+    outputs = []
+    for run_lines in (1_000_000, 7):
+        monkeypatch.setattr(GraphStore, "SORT_RUN_LINES", run_lines)
+        store = GraphStore(tmp_path / str(run_lines))
+        for ex in docs:
+            add(store, ex)
+        outputs.append((store.serialize("ttl"), store.serialize("nt"), store.triples()))
+        store.close()
+    assert outputs[0] == outputs[1] and len(outputs[0][2]) > 7 * 3

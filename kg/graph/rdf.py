@@ -9,10 +9,13 @@ from decimal import Decimal
 from urllib.parse import quote
 
 from rdflib import Literal, URIRef
-from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
+from rdflib import namespace as w3c
 
 from kg.records import Article, Entity, Extraction, Observation, Provenance, Relation
-from kg.vocab import ID_NS, INDICATOR_NS, KG
+from kg.vocab import ID_NS, INDICATOR_NS, KG, Terms
+
+DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD = map(Terms, (w3c.DCTERMS, w3c.OWL, w3c.PROV, w3c.RDF, w3c.RDFS, w3c.SKOS,
+                                                     w3c.XSD))
 
 WIKIDATA = "http://www.wikidata.org/entity/"
 Triple = tuple
@@ -60,6 +63,7 @@ def observation_iri(obs: Observation) -> URIRef:
     return ID_NS[f"obs/{digest}"]
 
 
+@functools.lru_cache(maxsize=1 << 12)
 def label_literal(text: str) -> Literal:
     return Literal(text, lang="en" if text.isascii() else "zh")
 
@@ -108,7 +112,7 @@ def evidence_triples(prov: Provenance, statement: Triple | None, node: URIRef) -
     if prov.reported_on:
         yield node, KG.reportedOn, _date(prov.reported_on)
     if prov.role:
-        yield node, KG.role, Literal(prov.role, lang="zh")
+        yield node, KG.role, _zh(prov.role)
     if statement:
         yield node, RDF.type, RDF.Statement
         s, p, o = statement
@@ -149,6 +153,11 @@ def _date(text: str) -> Literal:
     return Literal(text, datatype=XSD.date)
 
 
+@functools.lru_cache(maxsize=1 << 12)   # indicators, periods, qualifiers, roles
+def _zh(text: str) -> Literal:
+    return Literal(text, lang="zh")
+
+
 def _statement_evidence(statement: Triple, prov: Provenance) -> Iterator[Triple]:
     node = ID_NS[f"evidence/{_digest(*statement, prov.doc_id, prov.sentence.start, prov.rule)}"]
     yield statement
@@ -164,20 +173,20 @@ def observation_triples(obs: Observation, concepts: dict | None = None) -> Itera
     yield node, RDF.type, KG.Observation
     if obs.subject:
         yield node, KG.subject, entity_iri(obs.subject)
-    yield node, KG.indicator, Literal(obs.indicator, lang="zh")
+    yield node, KG.indicator, _zh(obs.indicator)
     for partner in obs.partners:
         yield node, KG.partner, entity_iri(partner)
     yield node, KG.value, Literal(obs.value, datatype=XSD.decimal)
     yield node, KG.unit, KG[obs.unit]
     yield node, KG.valueText, Literal(obs.text, lang="zh")
     if obs.qualifier:
-        yield node, KG.qualifier, Literal(obs.qualifier, lang="zh")
+        yield node, KG.qualifier, _zh(obs.qualifier)
     if obs.period:
-        yield node, KG.period, Literal(obs.period, lang="zh")
+        yield node, KG.period, _zh(obs.period)
     if obs.period_start:
-        yield node, KG.periodStart, Literal(obs.period_start, datatype=XSD.date)
+        yield node, KG.periodStart, _date(obs.period_start)
     if obs.period_end:
-        yield node, KG.periodEnd, Literal(obs.period_end, datatype=XSD.date)
+        yield node, KG.periodEnd, _date(obs.period_end)
     yield from _facet_triples(node, obs, concepts or {})
     evidence = ID_NS[f"evidence/{_digest(node, obs.provenance.doc_id, obs.provenance.sentence.start, obs.text)}"]
     yield node, KG.evidence, evidence

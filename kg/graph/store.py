@@ -8,11 +8,15 @@ Exports hold the documents' triples only.
 """
 from __future__ import annotations
 
+import contextlib
 import functools
+import heapq
 import io
+import itertools
 import os
 import re
-from collections.abc import Iterable
+import tempfile
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote
@@ -98,6 +102,56 @@ def _named_node(iri: str) -> ox.NamedNode:
     return ox.NamedNode(iri)
 
 
+@functools.lru_cache(maxsize=1 << 14)
+def _nt(term) -> str:
+    """An rdflib term as N-Triples writes it, checked and escaped by pyoxigraph: a build writes each entity, class,
+    property, sentence and rule name many times, and this is made once per term (16k of them kept: a sentence's
+    text comes back within its document only, and a build's memory should not grow with its corpus)."""
+    return str(to_ox(term))
+
+
+def document_triples(triples: Iterable[tuple]) -> frozenset[str]:
+    """A document's rdflib triples as the store writes them: N-Triples text, one string per distinct triple."""
+    return frozenset(f"{_nt(s)} {_nt(p)} {_nt(o)}" for s, p, o in triples)
+
+
+def _nquads(pending: dict[str, frozenset[str]]) -> io.BufferedReader:
+    """Documents' triples as N-Quads for Oxigraph's bulk loader: each in its document's graph, and once in the merged
+    view (the default graph), however many of these documents hold it. Parsing this text in Oxigraph costs less than
+    making two pyoxigraph Quads per triple in Python. The text is made a document at a time as the loader reads it
+    (a batch written as one string held it twice more). A blank node keeps one identity within these documents (in
+    its graph and in the merged view); the loader gives it a new label."""
+    def chunks() -> Iterator[bytes]:
+        for doc_id, triples in pending.items():
+            graph = f" {_graph_node(doc_id)} .\n"
+            yield (graph.join(triples) + graph).encode("utf-8") if triples else b""
+        merged = set().union(*pending.values())
+        yield (" .\n".join(merged) + " .\n").encode("utf-8") if merged else b""
+
+    return io.BufferedReader(_ChunkReader(chunks()))
+
+
+class _ChunkReader(io.RawIOBase):
+    """A binary stream over an iterator of byte strings, read as they come."""
+
+    def __init__(self, chunks: Iterator[bytes]):
+        self._chunks, self._rest = chunks, memoryview(b"")
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        while not self._rest:
+            chunk = next(self._chunks, None)
+            if chunk is None:
+                return 0
+            self._rest = memoryview(chunk)
+        size = min(len(buffer), len(self._rest))
+        buffer[:size] = self._rest[:size]
+        self._rest = self._rest[size:]
+        return size
+
+
 def to_rdflib(term):
     """A pyoxigraph term as an rdflib term (None stays None: an unbound variable)."""
     if term is None:
@@ -129,11 +183,12 @@ class GraphStore:
     document): until then they wait in memory; any read of the database, ``flush`` and ``close`` write them first."""
 
     PENDING_TRIPLES = 50_000
+    SORT_RUN_LINES = 100_000   # N-Triples lines sorted in memory at a time by exports of the merged view (~20 MB)
 
     def __init__(self, folder: Path):
         self.folder = Path(folder)
         self.folder.mkdir(parents=True, exist_ok=True)
-        self._pending: dict[str, set[tuple]] = {}   # doc_id -> the triples of a document the database lacks
+        self._pending: dict[str, frozenset[str]] = {}   # doc_id -> the triples (N-Triples text) the database lacks
         self._pending_triples = 0
         try:
             self._db = ox.Store(str(self.folder / "store"))
@@ -169,26 +224,23 @@ class GraphStore:
         if not self._pending:
             return
         pending, self._pending, self._pending_triples = self._pending, {}, 0
-        default = ox.DefaultGraph()
         # not transactional: a build that dies half-way leaves some of these documents out, and the next build
-        # (which skips only documents whose content hash is stored) writes them again
-        self._db.bulk_extend(quad for doc_id, triples in pending.items() for graph in [_graph_node(doc_id)]
-                             for s, p, o in triples for quad in (ox.Quad(s, p, o, graph), ox.Quad(s, p, o, default)))
+        # (which skips only documents whose content hash is stored) writes them again. Lenient: every term was
+        # checked when pyoxigraph made it (_nt), so the loader does not check each IRI again (15% of its time)
+        self._db.bulk_load(_nquads(pending), format=ox.RdfFormat.N_QUADS, lenient=True)
 
     # --- documents -------------------------------------------------------------------------------------------------
 
-    def replace_document(self, doc_id: str, triples: Iterable[tuple]) -> int:
-        """Swap in one document's graph: its old facts go, the new ones come."""
-        unique = {(to_ox(s), to_ox(p), to_ox(o)) for s, p, o in set(triples)}
-        if doc_id in self._pending or not self._db.contains_named_graph(_graph_node(doc_id)):
-            self._pending_triples += len(unique) - len(self._pending.get(doc_id, ()))
-            self._pending[doc_id] = unique
-            if self._pending_triples >= self.PENDING_TRIPLES:
-                self._write_pending()
-            return len(unique)
-        self._drop([doc_id], note=False)
-        graph, default = _graph_node(doc_id), ox.DefaultGraph()
-        self._db.extend(quad for s, p, o in unique for quad in (ox.Quad(s, p, o, graph), ox.Quad(s, p, o, default)))
+    def replace_document(self, doc_id: str, triples: Iterable[tuple] | frozenset[str]) -> int:
+        """Swap in one document's graph: its old facts go, the new ones come (with the next batch). ``triples`` are
+        rdflib triples, or what ``document_triples`` made of them."""
+        unique = triples if isinstance(triples, frozenset) else document_triples(triples)
+        if doc_id not in self._pending and self._db.contains_named_graph(_graph_node(doc_id)):
+            self._drop([doc_id], note=False)
+        self._pending_triples += len(unique) - len(self._pending.get(doc_id, ()))
+        self._pending[doc_id] = unique
+        if self._pending_triples >= self.PENDING_TRIPLES:
+            self._write_pending()
         return len(unique)
 
     def remove_document(self, doc_id: str) -> bool:
@@ -266,7 +318,9 @@ class GraphStore:
     def document_hash(self, doc_id: str) -> str | None:
         node, predicate = ox.NamedNode(str(doc_iri(doc_id))), to_ox(KG.contentHash)
         if doc_id in self._pending:
-            found = (o for s, p, o in self._pending[doc_id] if s == node and p == predicate)
+            start = f"{node} {predicate} "
+            found = (next(ox.parse(f"{line} .", format=ox.RdfFormat.N_TRIPLES)).object
+                     for line in self._pending[doc_id] if line.startswith(start))
         else:
             found = (q.object for q in self._db.quads_for_pattern(node, predicate, None, _graph_node(doc_id)))
         for term in found:
@@ -303,17 +357,24 @@ class GraphStore:
 
     def triples(self) -> list[ox.Triple]:
         """The merged view of every document's graph, sorted so that exports are byte-identical for the same input."""
-        return [q.triple for q in self._sorted_merged()[1]]
+        with self._sorted_merged() as (_, quads):
+            return [q.triple for q in quads]
 
-    def _sorted_merged(self) -> tuple[int, Iterable[ox.Quad]]:
-        """The merged view sorted as N-Triples lines, in Oxigraph: (how many, the triples as default-graph quads).
+    @contextlib.contextmanager
+    def _sorted_merged(self) -> Iterator[tuple[int, Iterable[ox.Quad]]]:
+        """The merged view sorted as N-Triples lines: (how many, the triples as default-graph quads, read as needed).
 
         A line's bytes order the triples as (subject, predicate, object) by their N-Triples text, since each term
-        ends where the next begins with a space, which sorts before any character a term may go on with.
+        ends where the next begins with a space, which sorts before any character a term may go on with. The lines
+        are sorted on disk, SORT_RUN_LINES at a time, then merged: a build's memory does not grow with its graph
+        (a million triples are about 160 MB of N-Triples).
         """
-        lines = self.db.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph()).splitlines()
-        lines.sort()
-        return len(lines), ox.parse(b"\n".join(lines), format=ox.RdfFormat.N_TRIPLES)
+        with tempfile.TemporaryDirectory(prefix="kg-sort-") as tmp:
+            dumped = Path(tmp) / "merged.nt"
+            self.db.dump(output=str(dumped), format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
+            count = sort_lines(dumped, self.SORT_RUN_LINES)
+            with open(dumped, "rb") as lines:
+                yield count, ox.parse(lines, format=ox.RdfFormat.N_TRIPLES)
 
     def quads(self) -> list[ox.Quad]:
         """Every document's named graph (not the merged view, not the ontology), sorted."""
@@ -342,17 +403,9 @@ class GraphStore:
             raise KGError(f"[E083] unknown export format {fmt!r}; known: {', '.join(FORMATS)}")
         if fmt in QUAD_FORMATS:
             data = self.quads()
-            count = len(data)
-        else:   # straight from the parser to the serializer: no Python list of a million triples
-            count, data = self._sorted_merged()
-        if fmt == "jsonld":
-            expanded = io.BytesIO()
-            ox.serialize(data, expanded, format=FORMATS[fmt])
-            out.write(with_context(expanded.getvalue()))
-            return count
-        prefixes = PREFIXES if fmt in ("ttl", "trig") else None
-        ox.serialize(data, out, format=FORMATS[fmt], prefixes=prefixes)
-        return count
+            return _serialize(data, len(data), out, fmt)
+        with self._sorted_merged() as (count, data):   # parser to serializer: no list of a million triples
+            return _serialize(data, count, out, fmt)
 
     def rdflib_graph(self):
         """The merged view as an in-memory rdflib Graph (kg's prefixes bound)."""
@@ -390,6 +443,38 @@ class GraphStore:
         if self._db is not None:
             self.db.flush()
             self._db = None
+
+
+def sort_lines(path: Path, run_lines: int) -> int:
+    """Sort a file's lines in place by their bytes, ``run_lines`` of them in memory at a time (each run sorted into
+    a file of its own, then the runs merged); the number of lines."""
+    runs, count = [], 0
+    with open(path, "rb") as lines:
+        while run := list(itertools.islice(lines, run_lines)):
+            run.sort()
+            count += len(run)
+            runs.append(path.with_name(f"{path.name}.run{len(runs)}"))
+            runs[-1].write_bytes(b"".join(run))
+            del run   # before the next run is read
+    if len(runs) == 1:
+        runs[0].replace(path)
+    elif runs:
+        with contextlib.ExitStack() as files, open(path, "wb") as out:
+            out.writelines(heapq.merge(*(files.enter_context(open(run, "rb")) for run in runs)))
+        for run in runs:
+            run.unlink()
+    return count
+
+
+def _serialize(data: Iterable[ox.Quad], count: int, out, fmt: str) -> int:
+    if fmt == "jsonld":
+        expanded = io.BytesIO()
+        ox.serialize(data, expanded, format=FORMATS[fmt])
+        out.write(with_context(expanded.getvalue()))
+        return count
+    prefixes = PREFIXES if fmt in ("ttl", "trig") else None
+    ox.serialize(data, out, format=FORMATS[fmt], prefixes=prefixes)
+    return count
 
 
 def with_context(expanded: bytes) -> bytes:
