@@ -243,3 +243,8 @@ def test_a_route_with_its_brand_in_brackets_is_the_brand(nlp):
 ])
 def test_a_bracketed_note_is_no_qualifier(nlp, text):
     assert "中欧班列" in {e.text for e in nlp(text).ents}
+
+
+def test_a_place_inside_a_name_without_brackets_is_no_qualifier(nlp):
+    doc = nlp("金东区块新增企业300家。")            # 东区 ends one character before the name ends
+    assert [s.text for s in doc.spans["kg_inner"]] == []
