@@ -199,3 +199,52 @@ def test_a_place_glued_to_a_place_is_found(nlp, text, place, name):
     doc = nlp(text)
     assert name in {e.text for e in doc.ents}
     assert place in doc.text and all(e.text != "金华兰溪方下店作业区" for e in doc.ents)
+
+
+# ------------------------------------------------------------- names with a bracketed qualifier (issues 17/18)
+@pytest.mark.parametrize("text, name", [
+    # a route with a place kg knows in brackets right after it: the place's own service
+    ("今年以来，中欧班列（成都）累计开行1200列。", "中欧班列（成都）"),
+    ("搭乘中欧班列(重庆)的货物运抵杜伊斯堡。", "中欧班列(重庆)"),
+    ("中欧班列（乌鲁木齐）首次开行冷链专列。", "中欧班列（乌鲁木齐）"),
+    # or a short qualifier that is no ordinary word: a brand
+    ("截至目前，中欧班列（蓉欧）已开通22条线路。", "中欧班列（蓉欧）"),
+    # a qualifier inside a rule-found route
+    ("海铁联运（宁波）班列今年开行300列。", "海铁联运（宁波）班列"),
+    # the bracket inside a zone's or a company's name was one name already
+    ("中国（浙江）自由贸易试验区金义片区新增企业300家。", "中国（浙江）自由贸易试验区金义片区"),
+    ("某某物流（上海）有限公司今年扩建仓库。", "某某物流（上海）有限公司"),
+])
+def test_a_name_with_a_bracketed_qualifier_is_one_name(nlp, text, name):
+    assert name in {e.text for e in nlp(text).ents}
+
+
+def test_a_qualified_route_is_its_own_entity_and_keeps_its_place(nlp):
+    doc = nlp("中欧班列（成都）开行300列，中欧班列全年开行1.9万列。")
+    keys = {e.text: e.kb_id_ for e in doc.ents}
+    assert keys["中欧班列（成都）"] != keys["中欧班列"]
+    assert [(s.text, s.label_) for s in doc.spans["kg_inner"]] == [("成都", "City")]
+
+
+def test_a_route_with_its_brand_in_brackets_is_the_brand(nlp):
+    keys = {e.text: e.kb_id_ for e in nlp("截至目前，中欧班列(义新欧)已开通22条线路，义新欧运量居前。").ents}
+    assert keys["中欧班列(义新欧)"] == keys["义新欧"]
+
+
+@pytest.mark.parametrize("text", [
+    "中欧班列（记者王明）今年开行300列。",          # a byline
+    "中欧班列（以下简称班列）今年开行300列。",      # a declared short form
+    "中欧班列（2024年）开行300列。",                # a date
+    "中欧班列（一季度）开行300列。",                # a period
+    "中欧班列（进口）开行300列。",                  # an ordinary word describes
+    "中欧班列（含回程班列）开行300列。",            # a note on what is counted
+    "中欧班列（这是今年开行最多的一条线路）运量大。",  # a sentence
+    "中欧班列（义乌综保区）运量大。",               # a second name ending in a head word
+])
+def test_a_bracketed_note_is_no_qualifier(nlp, text):
+    assert "中欧班列" in {e.text for e in nlp(text).ents}
+
+
+def test_a_place_inside_a_name_without_brackets_is_no_qualifier(nlp):
+    doc = nlp("金东区块新增企业300家。")            # 东区 ends one character before the name ends
+    assert [s.text for s in doc.spans["kg_inner"]] == []

@@ -60,6 +60,9 @@ MUST = [
     ("[郑州机场|Facility]开通至[芝加哥|City]、[卢森堡|City]、[安克雷奇|City]的全货机航线。", ("郑州机场", "connects", "安克雷奇")),
     ("[舟山港|Facility]今年新开到[釜山|City]和[大阪|City]的集装箱航线。", ("舟山港", "connects", "大阪")),
     ("[温州港|Facility]至[上饶|City]、[鹰潭|City]、[南昌|City]三条海铁联运线路开通。", ("温州港", "connects", "鹰潭")),
+    # a route named with a place in brackets after it leaves from that place
+    ("[中欧班列（金华）|Route]今年开行300列。", ("中欧班列（金华）", "departsFrom", "金华")),
+    ("[中欧班列(宁波)|Route]首次开行冷链专列。", ("中欧班列(宁波)", "departsFrom", "宁波")),
     # places
     ("记者来到[浙江|Province][义乌|City]采访。", ("义乌", "locatedIn", "浙江")),
     ("客商在[浙江|Province][义乌国际商贸城|Facility]挑选饰品，[义乌|City]很热闹。", ("义乌", "locatedIn", "浙江")),
@@ -168,6 +171,9 @@ MUST = [
 ]
 
 MUST_NOT = [
+    # a place in brackets that do not close the route's name, or a place before the route, is no qualifier
+    ("[中欧班列|Route]（[金华|City]段）今年开行300列。", ("中欧班列", "departsFrom", "金华")),
+    ("[宁波|City][海铁联运（义乌）班列|Route]今年开行。", ("海铁联运（义乌）班列", "departsFrom", "义乌")),
     # the object of 开往 is the head of 波兰华沙, not the country written before it
     ("[X9001次|Route]开往[波兰|Country][华沙|City]的班列已经启程。", ("X9001次", "destination", "波兰")),
     # a place in a relative clause is not where the train leaves from

@@ -18,7 +18,8 @@ Rule kinds:
   the rule says ``lists: false`` (apposition holds inside one item of a list: 日本东京、韩国首尔). ``plain`` lists
   classes whose mentions the rule reads as the words they are (goods found as Industry: 义乌的小商品销往…).
 - ``name``: the subject's own name holds the object. ``part: prefix`` (义乌国际商贸城 -> 义乌) or ``part: endpoints``
-  (义乌—宁波海铁联运 -> 义乌 and 宁波; ``property`` for the first end, ``property_end`` for the last). ``named: true``
+  (义乌—宁波海铁联运 -> 义乌 and 宁波; ``property`` for the first end, ``property_end`` for the last) or ``part:
+  qualifier`` (the name's closing brackets: 中欧班列（郑州） -> 郑州). ``named: true``
   takes only objects the article also names on their own (满洲里口岸 alone does not make 满洲里 a topic).
 - ``hierarchy``: the gazetteer names the object as the subject's parent and the article mentions both; no sentence
   states it, so the Extractor has it cite the gazetteer row instead (``kg.extract.sources``).
@@ -136,9 +137,9 @@ def parse_rule(raw: dict, path: Path | str = "<rule>") -> Rule:
     if "property" not in raw:
         raise DataError(f"[E012] Rule {rid} in {path} has no property; known: {', '.join(CORE_PROPERTIES)}")
     kind = raw.get("kind", "pattern")
-    if kind == "name" and raw.get("part", "prefix") not in ("prefix", "endpoints", "contains"):
+    if kind == "name" and raw.get("part", "prefix") not in _PARTS:
         raise DataError(f"[E028] Unknown name part {raw.get('part')!r} in rule {rid} of {path}; "
-                        "known: prefix, endpoints, contains")
+                        f"known: {', '.join(_PARTS)}")
     if kind not in KINDS:
         raise DataError(f"[E013] Unknown rule kind {kind!r} in rule {rid} of {path}; known: {', '.join(KINDS)}")
     for side in ("subject", "object", "plain"):
@@ -508,8 +509,18 @@ def _contains(rule: Rule, name: str, resolve: Lookup) -> list[tuple[str, Entity]
     return []
 
 
+_QUALIFIER = re.compile(r"[（(]([^（）()]{2,12})[）)]$")
+
+
+def _qualifier(rule: Rule, name: str, resolve: Lookup) -> list[tuple[str, Entity]]:
+    """The known name in the brackets that close the subject's name (中欧班列（郑州） -> 郑州: the city's service)."""
+    m = _QUALIFIER.search(name)
+    other = resolve(m.group(1)) if m else None
+    return [(rule.property, other)] if other is not None and rule.object_ok(other.cls) else []
+
+
 _PLACE_PREFIX = Rule("place-prefix", "locatedIn", frozenset(), frozenset({"City", "County", "Town"}))
-_PARTS = {"prefix": _prefix, "endpoints": _endpoints, "contains": _contains}
+_PARTS = {"prefix": _prefix, "endpoints": _endpoints, "contains": _contains, "qualifier": _qualifier}
 
 
 def _hierarchy(rule: Rule, mentions: list[Mention]) -> Iterator[Relation]:

@@ -21,7 +21,7 @@ from kg.nlp.align import split_at
 from kg.nlp.canonical import canonical_key, short_forms, surface_key
 from kg.nlp.enumerations import Enumerations, quoted_inside
 from kg.nlp.gazetteer import Gazetteer
-from kg.nlp.patterns import ONE_PLACE, HeadPatterns, inside_title, token_bounds
+from kg.nlp.patterns import ONE_PLACE, HeadPatterns, Qualifiers, inside_title, token_bounds
 from kg.nlp.titles import BareTitles
 from kg.nlp.text import fold, is_han, text_of
 from kg.vocab import coarse
@@ -49,6 +49,7 @@ class EntityFinder:
         self.patterns: HeadPatterns | None = None
         self.enumerations: Enumerations | None = None
         self.titles: BareTitles | None = None
+        self.qualifiers: Qualifiers | None = None
         self._surfaces: dict[str, str] = {}
 
     def initialize(self, get_examples=None, *, nlp=None, ontology: str | Path):
@@ -58,6 +59,7 @@ class EntityFinder:
         self.patterns = HeadPatterns.load(folder / "patterns.yml")
         self.enumerations = Enumerations.load(folder / "patterns.yml")
         self.titles = BareTitles.load(folder / "patterns.yml")
+        self.qualifiers = Qualifiers.load(folder / "patterns.yml")
         self._surfaces = {}
         for entity in self.gazetteer.entities.values():
             for surface in (entity.label, *entity.aliases):
@@ -99,6 +101,7 @@ class EntityFinder:
             found = _units_of_organizations(text_of(doc), found, self.patterns)
             found = _bodies_of_organizations(doc, found, self.patterns)
             found = _units_of_companies(text_of(doc), found, self.patterns)
+        found += self._qualified_names(text_of(doc), found)
         found += self._enumerated_industries(doc, found)
         if self.titles:
             words = set(zip(*token_bounds(doc)[:2]))
@@ -107,6 +110,7 @@ class EntityFinder:
         chosen = _same_company(text_of(doc), _longest_first(found))
         inner = _opening_towns(found, chosen)
         inner += self._quoted_policies(text_of(doc), chosen)
+        inner += _qualifier_places(text_of(doc), found, chosen)
         doc = _split(doc, [edge for start, end, *_ in chosen + inner for edge in (start, end)])
         doc.ents = _spans(doc, chosen)
         doc.spans[INNER] = _spans(doc, inner)
@@ -152,6 +156,29 @@ class EntityFinder:
 
         return [(s, e, "Policy", self._surfaces[surface_key(text[s:e])], GAZETTEER)
                 for s, e in quoted_inside(text, chosen, is_policy)]
+
+    def _qualified_names(self, text: str, found: list[tuple]) -> list[tuple]:
+        """A name of a ``qualified_names`` class with a place or a short qualifier in brackets right after it is a name
+        of its own (中欧班列（成都）: the city's service, not the national brand). It is the gazetteer's when the
+        gazetteer knows the whole; the bracketed name's when that is a name of the same class (中欧班列(义新欧) is the
+        brand 义新欧); else its own, under its written form."""
+        q = self.qualifiers
+        if q is None or self.patterns is None:
+            return []
+        places = {(start, end) for start, end, cls, *_ in found if coarse(cls) == "Place"}
+        words = self.patterns.generic | self.patterns.stop_words
+        heads = tuple(head for head, _ in self.patterns.heads)
+        extra = []
+        for start, end, cls, _, _ in found:
+            stop = q.end_after(text, end, places, words, heads) if cls in q.classes else None
+            if stop is None:
+                continue
+            cls_key = self._resolve(text[start:stop], cls)
+            if cls_key[1] == canonical_key(text[start:stop], cls):
+                brand = next((f for f in found if (f[0], f[1], f[2]) == (end + 1, stop - 1, cls)), None)
+                cls_key = (cls, brand[3]) if brand is not None else cls_key
+            extra.append((start, stop, *cls_key, RULE))
+        return extra
 
     def _declared_short_forms(self, text: str, found: list[tuple]) -> list[tuple]:
         """Every occurrence of a declared short form, with the key and class of the name it shortens."""
@@ -324,6 +351,13 @@ def _abridges(short: str, long: str) -> bool:
 def _spans(doc: Doc, found: list[tuple]) -> list[Span]:
     spans = (doc.char_span(start, end, label=cls, kb_id=key) for start, end, cls, key, _ in found)
     return [span for span in spans if span is not None]
+
+
+def _qualifier_places(text: str, found: list[tuple], chosen: list[tuple]) -> list[tuple]:
+    """The place in a chosen name's closing brackets (成都 in 中欧班列（成都）): named too, though inside the name."""
+    return [f for f in found if coarse(f[2]) == "Place" and f not in chosen
+            and text[f[0] - 1:f[0]] in "（(" and text[f[1]:f[1] + 1] in "）)"
+            and any(c[0] < f[0] and f[1] + 1 == c[1] for c in chosen)]
 
 
 def _opening_towns(found: list[tuple], chosen: list[tuple]) -> list[tuple]:

@@ -23,6 +23,7 @@ from spacy.attrs import IDX, LENGTH, SPACY
 from spacy.tokens import Doc
 
 from kg.errors import DataError
+from kg.nlp.enumerations import load_section
 from kg.nlp.text import fold, is_han, is_latin, text_of
 
 OPENERS = {"”": "“", "’": "‘", "」": "「", "』": "『", ")": "(", "）": "（", "》": "《"}
@@ -578,6 +579,49 @@ def token_bounds(doc: Doc) -> tuple[list[int], list[int], list[int]]:
     makes a Token object per token, which the matchers' loops paid for on every pass."""
     starts, lengths, spaces = doc.to_array([IDX, LENGTH, SPACY]).T.tolist() if len(doc) else ([], [], [])
     return starts, [s + n for s, n in zip(starts, lengths)], spaces
+
+
+# ------------------------------------------------------------- names with a bracketed qualifier (issues 17/18)
+_QUALIFIER_BRACKETS = {"（": "）", "(": ")"}
+
+
+@dataclass(frozen=True)
+class Qualifiers:
+    """A name followed right away by a place or a short qualifier in brackets is one name with it (中欧班列（成都）, the
+    city's own service; ``patterns.yml``, section ``qualified_names``). Bylines, declared short forms, notes and times
+    in brackets are no qualifiers."""
+    classes: frozenset[str]
+    max_chars: int                      # a qualifier that is no known place: at most this many Han characters
+    max_place_chars: int
+    not_openers: tuple[str, ...]        # 以下简称, 含, 记者: the bracket is a note or a byline
+    not_ends: tuple[str, ...]           # 年, 季度, 假期: the bracket holds a time or a count
+
+    @classmethod
+    def load(cls, path: Path) -> "Qualifiers | None":
+        return load_section(path, "qualified_names", lambda data, section: cls(
+            frozenset(section["classes"]), int(section["max_chars"]), int(section["max_place_chars"]),
+            tuple(section.get("not_openers", ())) + tuple(data.get("byline_words", ())),
+            tuple(section.get("not_ends", ()))))
+
+    def end_after(self, text: str, end: int, places: set[tuple[int, int]], words: frozenset[str],
+                  heads: tuple[str, ...]) -> int | None:
+        """Where the qualifier in brackets right after a name ending at ``end`` closes (past the bracket), or None.
+        ``places`` holds the (start, end) of the known places; ``words`` are ordinary words (generic and stop words:
+        中欧班列（进口） describes) and ``heads`` the head words (a bracket ending in one holds a second name)."""
+        close = _QUALIFIER_BRACKETS.get(text[end:end + 1])
+        if close is None:
+            return None
+        stop = text.find(close, end + 1, end + 2 + self.max_place_chars)
+        if stop < 0:
+            return None
+        inner = text[end + 1:stop]
+        if (end + 1, stop) in places:
+            return stop + 1
+        if not (2 <= len(inner) <= self.max_chars and all(is_han(c) for c in inner)):
+            return None
+        if inner.startswith(self.not_openers) or inner.endswith(self.not_ends + heads) or inner in words:
+            return None
+        return stop + 1
 
 
 def _token_index(doc: Doc) -> list[int]:
