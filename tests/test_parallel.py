@@ -170,7 +170,8 @@ def failing_workers(tmp_path, monkeypatch):
 
 
 def _assert_only_the_marked_file_failed(report):
-    assert sorted(name.split("-")[0] for name in report.built) == sorted(Path(name).stem for name in ARTICLES)
+    assert sorted(name.split("-")[0] for name in report.built) == sorted(Path(name).stem for name in ARTICLES), \
+        report.problems
     (problem,) = report.problems
     assert problem.source.endswith("z.txt") and "[E072]" in problem.message and "RuntimeError" in problem.message
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from pathlib import Path
 
@@ -61,10 +61,21 @@ def series(store, entity: str, indicator: str | None = None, *,
         value = lambda name: "" if row[name] is None else row[name].value
         point = Point(value("notation"), value("unitCode"), value("comparison"), value("periodStart"),
                       value("periodEnd"), value("period"), Decimal(value("value")), value("valueText"),
-                      value("qualifier"), value("written"), value("conflict") == "true", value("title"),
+                      value("qualifier"), value("written"), False, value("title"),
                       value("date"), value("sentence"))
         out[(point.notation, point.unit, point.comparison)].append(point)
-    return term.value, dict(out)
+    return term.value, {key: conflicts(points) for key, points in out.items()}
+
+
+def conflicts(points: list[Point]) -> list[Point]:
+    """The points of one series, each marked when another point of the same dated period has another value: two
+    sources disagree. A figure with a qualifier (超/近/约/突破) is a bound or a round number: it neither conflicts nor
+    is conflicted. Done here, not in the query: Oxigraph evaluates an EXISTS per row over the whole graph."""
+    values: dict[tuple[str, str], set[Decimal]] = defaultdict(set)
+    for p in points:
+        if not p.qualifier and p.start and p.end:
+            values[(p.start, p.end)].add(p.value)
+    return [replace(p, conflict=not p.qualifier and len(values.get((p.start, p.end), ())) > 1) for p in points]
 
 
 def concept_label(notation: str, ontology: Path) -> str:
