@@ -9,7 +9,8 @@ line numbers and verdicts, never the text.
     python scripts/draw_relations.py --lines 3000 --relations 120 --show > /tmp/draw.tsv
 
 ``--rule`` (repeatable) samples ``--relations`` of each named rule's relations instead, to judge one rule on its own
-(a rule the devset gold says little about); ``--every`` runs the rules switched off by default too.
+(a rule the devset gold says little about). Only the rules switched on are run: to judge one that is off, switch
+it on (``enabled: true`` in its ontology/rules file) for the draw.
 ``--containing`` (a regex) reads only the drawn lines it matches: a rule fires only where its cue stands, and a rare
 cue would otherwise need the whole corpus read by the model (``--lines 46364`` draws every line).
 """
