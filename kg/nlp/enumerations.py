@@ -14,34 +14,15 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar
 
-import yaml
-
-from kg.errors import DataError
+from kg.nlp.patterns import load_section
 from kg.nlp.text import is_han, is_latin
 
 # characters that end a list's run of text (a member never holds one)
 _BREAKS = re.compile(r"[^\u4e00-\u9fffA-Za-z0-9、]")
-T = TypeVar("T")
 _NUMERALS = set("0123456789０１２３４５６７８９一二三四五六七八九十百千万亿两几数多")
-
-
-def load_section(path: Path, name: str, build: Callable[[dict, dict], T]) -> T | None:
-    """``build(data, section)`` from the ``name`` section of a patterns file, or None when the file has none; a missing
-    or malformed key is E020, naming the file and the key."""
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    section = data.get(name)
-    if section is None:
-        return None
-    try:
-        return build(data, section)
-    except (KeyError, TypeError, AttributeError) as error:
-        key = f"{name}/{error}"
-        raise DataError(f"[E020] {path}: missing or malformed key {key}; see the comments in that file") from None
 
 
 @dataclass(frozen=True)

@@ -13,17 +13,17 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import cached_property
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 import yaml
 from spacy.attrs import IDX, LENGTH, SPACY
 from spacy.tokens import Doc
 
 from kg.errors import DataError
-from kg.nlp.enumerations import load_section
 from kg.nlp.text import fold, is_han, is_latin, text_of
 
 OPENERS = {"”": "“", "’": "‘", "」": "「", "』": "『", ")": "(", "）": "（", "》": "《"}
@@ -37,6 +37,34 @@ _CLOSERS = {"“": "”", "「": "」", "『": "』"}
 # classes named without the place they are in: 宁波第二产业 is 第二产业, 绍兴“展翅工程” is “展翅工程”
 STRIP_PLACE = frozenset({"Industry", "Policy"})
 INNER_CONJUNCTIONS = {"GovernmentBody": ("和",), "Industry": ("及",)}
+
+
+T = TypeVar("T")
+
+
+def read_patterns(path: Path) -> dict:
+    """The parsed patterns file ``path``, parsed once per text of the file: the head patterns and the sections of
+    lists, titles and qualifiers all come from it when the pipeline starts (in every worker). Read it, never change it."""
+    return _parsed(Path(path).read_text(encoding="utf-8"))
+
+
+@functools.lru_cache(maxsize=4)
+def _parsed(text: str) -> dict:
+    return yaml.safe_load(text)
+
+
+def load_section(path: Path, name: str, build: Callable[[dict, dict], T]) -> T | None:
+    """``build(data, section)`` from the ``name`` section of a patterns file, or None when the file has none; a missing
+    or malformed key is E020, naming the file and the key."""
+    data = read_patterns(path)
+    section = data.get(name)
+    if section is None:
+        return None
+    try:
+        return build(data, section)
+    except (KeyError, TypeError, AttributeError) as error:
+        key = f"{name}/{error}"
+        raise DataError(f"[E020] {path}: missing or malformed key {key}; see the comments in that file") from None
 
 
 @dataclass(frozen=True)
@@ -141,7 +169,7 @@ class HeadPatterns:
 
     @classmethod
     def load(cls, path: Path) -> "HeadPatterns":
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = read_patterns(path)
         try:
             heads = [(head, klass) for klass, words in data["heads"].items() for head in words]
             heads += [(head, klass) for klass, words in data.get("more_heads", {}).items() for head in words]

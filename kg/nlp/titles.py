@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
-from kg.nlp.enumerations import load_section
+from kg.nlp.patterns import load_section
 
 
 @dataclass(frozen=True)
